@@ -1,0 +1,28 @@
+# Two commands: `make run` plays with the shipped model, `make test` runs the tests.
+# Both install what is missing first (system packages through apt).
+SWIFT ?= swift
+CHECKPOINT ?= checkpoints/shakespeare-gru512.safetensors
+
+.PHONY: run test deps build release bench clean
+
+run: release
+	.build/release/charrnn play --checkpoint $(CHECKPOINT)
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test
+
+deps:
+	@scripts/install-deps
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release --product charrnn
+
+bench: release
+	.build/release/charrnn bench
+
+clean:
+	rm -rf .build

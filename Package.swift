@@ -1,0 +1,39 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+// Dependencies, and why each is here:
+// - swift-argument-parser: the `charrnn` command line (only the executable imports it).
+// - swift-numerics: `Relaxed` arithmetic lets the compiler vectorise the engine's reductions.
+let package = Package(
+    name: "charrnn",
+    products: [
+        .executable(name: "charrnn", targets: ["charrnn"]),
+        .library(name: "CharRNN", targets: ["CharRNN"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(
+            name: "CNCursesW", pkgConfig: "ncursesw", providers: [.apt(["libncursesw5-dev"])]),
+        // The engine: no front end, no curses, no argument parsing.
+        .target(
+            name: "CharRNN",
+            dependencies: ["COpenBLAS", .product(name: "RealModule", package: "swift-numerics")]),
+        // The terminal UI: view models (plain Swift, unit-tested) and the curses screen.
+        .target(name: "CharRNNPlay", dependencies: ["CharRNN", "CNCursesW"]),
+        .executableTarget(
+            name: "charrnn",
+            dependencies: [
+                "CharRNN", "CharRNNPlay",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .testTarget(name: "CharRNNTests", dependencies: ["CharRNN"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "CharRNNPlayTests", dependencies: ["CharRNNPlay"]),
+        // Runs the built `charrnn` binary: flags, exit codes, messages.
+        .testTarget(name: "CLITests", dependencies: ["charrnn"]),
+    ]
+)

@@ -1,0 +1,70 @@
+/// The recurrent cell. Gate order follows PyTorch: GRU r, z, n; LSTM i, f, g, o.
+public enum Cell: String, Sendable, CaseIterable, Codable {
+    case gru, lstm
+
+    /// Number of gate blocks stacked in each weight matrix (G in the shapes below).
+    public var gateCount: Int { self == .gru ? 3 : 4 }
+}
+
+/// The architecture: Embedding(V, E) → L × GRU/LSTM(H) → Linear(H, V).
+public struct ModelConfig: Equatable, Sendable {
+    public var cell: Cell
+    public var vocabularySize: Int  // V
+    public var embeddingSize: Int  // E
+    public var hiddenSize: Int  // H
+    public var layers: Int  // L
+    /// Dropout probability between layers and before the output layer (training only).
+    public var dropout: Float
+
+    public init(
+        cell: Cell = .gru, vocabularySize: Int, embeddingSize: Int = 256, hiddenSize: Int = 512,
+        layers: Int = 1, dropout: Float = 0
+    ) {
+        self.cell = cell
+        self.vocabularySize = vocabularySize
+        self.embeddingSize = embeddingSize
+        self.hiddenSize = hiddenSize
+        self.layers = layers
+        self.dropout = dropout
+    }
+
+    public func validate() throws {
+        for (name, value) in [
+            ("vocabulary size", vocabularySize), ("embedding size", embeddingSize),
+            ("hidden size", hiddenSize), ("layers", layers),
+        ] where value < 1 {
+            throw CharRNNError("\(name) must be positive, got \(value)")
+        }
+        guard dropout >= 0, dropout < 1 else {
+            throw CharRNNError("dropout must be in [0, 1), got \(dropout)")
+        }
+    }
+
+    /// Input width of layer k: E for the first layer, H above it.
+    public func inputSize(layer k: Int) -> Int { k == 0 ? embeddingSize : hiddenSize }
+
+    /// Every parameter tensor, named and ordered as a PyTorch `state_dict` of
+    /// `embedding` / `rnn` (batch_first) / `fc`.
+    public var parameterShapes: [(name: String, shape: [Int])] {
+        let gates = cell.gateCount * hiddenSize
+        var shapes: [(String, [Int])] = [("embedding.weight", [vocabularySize, embeddingSize])]
+        for k in 0..<layers {
+            shapes.append(("rnn.weight_ih_l\(k)", [gates, inputSize(layer: k)]))
+            shapes.append(("rnn.weight_hh_l\(k)", [gates, hiddenSize]))
+            shapes.append(("rnn.bias_ih_l\(k)", [gates]))
+            shapes.append(("rnn.bias_hh_l\(k)", [gates]))
+        }
+        shapes.append(("fc.weight", [vocabularySize, hiddenSize]))
+        shapes.append(("fc.bias", [vocabularySize]))
+        return shapes
+    }
+
+    public var parameterCount: Int {
+        parameterShapes.reduce(0) { $0 + $1.shape.reduce(1, *) }
+    }
+
+    /// "GRU 1×512, embedding 256, V=65" — for status lines and `info`.
+    public var summary: String {
+        "\(cell.rawValue.uppercased()) \(layers)×\(hiddenSize), embedding \(embeddingSize), V=\(vocabularySize)"
+    }
+}

@@ -1,0 +1,10 @@
+import ArgumentParser
+import CharRNN
+
+@main
+struct CharRNNCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "charrnn",
+        abstract: "Train character-level GRU/LSTM language models and watch them write.",
+        subcommands: [])
+}
