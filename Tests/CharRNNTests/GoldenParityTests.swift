@@ -43,7 +43,13 @@ struct GoldenParityTests {
         // graph logits are time-major [T·B, V]; PyTorch's are [B, T, V]
         let V = c.model.config.vocabularySize, B = c.batch, T = c.steps
         let ours = graph.logits.array
-        let batchMajor = (0..<B).flatMap { b in (0..<T).flatMap { t in ours[(t * B + b) * V..<(t * B + b + 1) * V] } }
+        var batchMajor: [Float] = []
+        for b in 0..<B {
+            for t in 0..<T {
+                let row = t * B + b
+                batchMajor += ours[row * V..<(row + 1) * V]
+            }
+        }
         #expect(maxAbsDifference(batchMajor, try c.tensor("logits")) < 1e-5)
         let H = c.model.config.hiddenSize
         let finalHidden = graph.layers.flatMap { Array($0.hidden.array[T * B * H..<(T + 1) * B * H]) }
