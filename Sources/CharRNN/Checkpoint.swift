@@ -15,7 +15,8 @@ public struct Checkpoint {
     /// Free-form keys (corpus, epoch, validation loss, command line...): not the reserved ones.
     public var metadata: [String: String]
 
-    public init(config: ModelConfig, vocabulary: Vocabulary, parameters: ParameterSet, metadata: [String: String] = [:]) {
+    public init(config: ModelConfig, vocabulary: Vocabulary, parameters: ParameterSet, metadata: [String: String] = [:])
+    {
         self.config = config
         self.vocabulary = vocabulary
         self.parameters = parameters
@@ -80,17 +81,22 @@ public struct Checkpoint {
             throw fail("embedding.weight has shape \(embedding.shape), expected [V, E]")
         }
         guard embedding.shape[0] == vocabulary.count else {
-            throw fail("embedding.weight has \(embedding.shape[0]) rows but the vocabulary has \(vocabulary.count) symbols")
+            throw fail(
+                "embedding.weight has \(embedding.shape[0]) rows but the vocabulary has \(vocabulary.count) symbols")
         }
         let recurrent = file.tensors["rnn.weight_hh_l0"]!
         guard recurrent.shape.count == 2, recurrent.shape[0] == cell.gateCount * recurrent.shape[1] else {
-            throw fail("rnn.weight_hh_l0 has shape \(recurrent.shape), expected [\(cell.gateCount)·H, H] for \(cell.rawValue.uppercased())")
+            throw fail(
+                "rnn.weight_hh_l0 has shape \(recurrent.shape), expected [\(cell.gateCount)·H, H] for \(cell.rawValue.uppercased())"
+            )
         }
         config.embeddingSize = embedding.shape[1]
         config.hiddenSize = recurrent.shape[1]
         do { try config.validate() } catch let error as CharRNNError { throw fail(error.message) }
         for (tensorName, shape) in config.parameterShapes where file.tensors[tensorName]!.shape != shape {
-            throw fail("tensor \(tensorName) has shape \(file.tensors[tensorName]!.shape), expected \(shape) for \(config.summary)")
+            throw fail(
+                "tensor \(tensorName) has shape \(file.tensors[tensorName]!.shape), expected \(shape) for \(config.summary)"
+            )
         }
 
         let parameters = ParameterSet(shapes: config.parameterShapes)
@@ -119,7 +125,8 @@ public struct Checkpoint {
         }.sorted()
         guard !indices.isEmpty else { throw fail("missing tensor rnn.weight_ih_l0: no recurrent layers") }
         if let gap = (0..<indices.count).first(where: { indices[$0] != $0 }) {
-            throw fail("layers are not numbered 0…\(indices.count - 1): has \(prefix)\(indices[gap]) but no \(prefix)\(gap)")
+            throw fail(
+                "layers are not numbered 0…\(indices.count - 1): has \(prefix)\(indices[gap]) but no \(prefix)\(gap)")
         }
         return indices.count
     }
@@ -155,7 +162,8 @@ public struct Checkpoint {
             throw fail("the vocabulary has \(vocabulary.count) symbols but the model has V=\(config.vocabularySize)")
         }
         let shapes = config.parameterShapes
-        guard parameters.entries.map(\.name) == shapes.map(\.name), parameters.entries.map(\.shape) == shapes.map(\.shape)
+        guard parameters.entries.map(\.name) == shapes.map(\.name),
+            parameters.entries.map(\.shape) == shapes.map(\.shape)
         else { throw fail("the parameters are not laid out for \(config.summary)") }
         if let reserved = metadata.keys.sorted().first(where: Checkpoint.reservedKeys.contains) {
             throw fail("metadata key \(reserved.debugDescription) is reserved for the format")

@@ -48,7 +48,9 @@ public struct SafetensorsFile: Equatable, Sendable {
         }
         let headerLength = Int(declared)
         guard headerLength <= bytes.count - 8 else {
-            throw fail("header length \(headerLength) bytes runs past the end of the \(bytes.count)-byte file: truncated or not safetensors")
+            throw fail(
+                "header length \(headerLength) bytes runs past the end of the \(bytes.count)-byte file: truncated or not safetensors"
+            )
         }
         let header: JSON
         do {
@@ -67,14 +69,22 @@ public struct SafetensorsFile: Equatable, Sendable {
                 continue
             }
             let tensorName = key.debugDescription
-            guard case .object(let fields) = entry else { throw fail("tensor \(tensorName): entry is not a JSON object") }
-            guard case .string(let dtype)? = fields["dtype"] else { throw fail("tensor \(tensorName): no \"dtype\" string") }
-            guard case .array(let dims)? = fields["shape"] else { throw fail("tensor \(tensorName): no \"shape\" list") }
+            guard case .object(let fields) = entry else {
+                throw fail("tensor \(tensorName): entry is not a JSON object")
+            }
+            guard case .string(let dtype)? = fields["dtype"] else {
+                throw fail("tensor \(tensorName): no \"dtype\" string")
+            }
+            guard case .array(let dims)? = fields["shape"] else {
+                throw fail("tensor \(tensorName): no \"shape\" list")
+            }
             guard case .array(let offsets)? = fields["data_offsets"] else {
                 throw fail("tensor \(tensorName): no \"data_offsets\" list")
             }
             guard let elementSize = dtypeSizes[dtype] else {
-                throw fail("tensor \(tensorName): unsupported dtype \(dtype.debugDescription) (readable: F32, F16, BF16, F64, I32, I64)")
+                throw fail(
+                    "tensor \(tensorName): unsupported dtype \(dtype.debugDescription) (readable: F32, F16, BF16, F64, I32, I64)"
+                )
             }
             var shape: [Int] = []
             var count = 1
@@ -83,19 +93,28 @@ public struct SafetensorsFile: Equatable, Sendable {
                     throw fail("tensor \(tensorName): shape entries must be non-negative integers")
                 }
                 let (product, overflow) = count.multipliedReportingOverflow(by: d)
-                guard !overflow, product <= Int(UInt32.max) else { throw fail("tensor \(tensorName): shape \(dims.count)-D is absurdly large") }
+                guard !overflow, product <= Int(UInt32.max) else {
+                    throw fail("tensor \(tensorName): shape \(dims.count)-D is absurdly large")
+                }
                 shape.append(d)
                 count = product
             }
-            guard offsets.count == 2, let begin = offsets[0].nonNegativeInteger, let end = offsets[1].nonNegativeInteger else {
+            guard offsets.count == 2, let begin = offsets[0].nonNegativeInteger, let end = offsets[1].nonNegativeInteger
+            else {
                 throw fail("tensor \(tensorName): data_offsets must be two non-negative integers")
             }
-            guard begin <= end else { throw fail("tensor \(tensorName): data_offsets [\(begin), \(end)] end before they begin") }
+            guard begin <= end else {
+                throw fail("tensor \(tensorName): data_offsets [\(begin), \(end)] end before they begin")
+            }
             guard end <= dataSize else {
-                throw fail("tensor \(tensorName): data_offsets [\(begin), \(end)] lie outside the \(dataSize)-byte data section")
+                throw fail(
+                    "tensor \(tensorName): data_offsets [\(begin), \(end)] lie outside the \(dataSize)-byte data section"
+                )
             }
             guard end - begin == count * elementSize else {
-                throw fail("tensor \(tensorName): \(end - begin) bytes, but shape \(shape) of \(dtype) needs \(count * elementSize)")
+                throw fail(
+                    "tensor \(tensorName): \(end - begin) bytes, but shape \(shape) of \(dtype) needs \(count * elementSize)"
+                )
             }
             let values = decode(bytes, from: dataStart + begin, count: count, dtype: dtype)
             file.tensors[key] = Tensor(shape: shape, values: values, dtype: dtype)
@@ -157,7 +176,8 @@ public struct SafetensorsFile: Equatable, Sendable {
             if tensor.dtype == "I32" || tensor.dtype == "I64" {
                 let limit: Float = tensor.dtype == "I32" ? 2_147_483_648 : 9_223_372_036_854_775_808
                 if let bad = tensor.values.firstIndex(where: { $0.rounded() != $0 || $0 < -limit || $0 >= limit }) {
-                    throw fail("tensor \(tensorName): value \(tensor.values[bad]) at index \(bad) is not an \(tensor.dtype)")
+                    throw fail(
+                        "tensor \(tensorName): value \(tensor.values[bad]) at index \(bad) is not an \(tensor.dtype)")
                 }
             }
             let begin = data.count
@@ -165,7 +185,8 @@ public struct SafetensorsFile: Equatable, Sendable {
             for value in tensor.values { SafetensorsFile.append(value, as: tensor.dtype, to: &data) }
             if !header.hasSuffix("{") { header += "," }
             let shape = tensor.shape.map(String.init).joined(separator: ",")
-            header += JSON.quoted(tensorName) + ":{\"dtype\":\"\(tensor.dtype)\",\"shape\":[\(shape)],"
+            header +=
+                JSON.quoted(tensorName) + ":{\"dtype\":\"\(tensor.dtype)\",\"shape\":[\(shape)],"
                 + "\"data_offsets\":[\(begin),\(data.count)]}"
         }
         header += "}"

@@ -17,7 +17,8 @@ private func charrnnBinary() throws -> String {
     let testExecutable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
     candidates.append(testExecutable.deletingLastPathComponent().appendingPathComponent("charrnn").path)
     for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
-        candidates.append(URL(fileURLWithPath: bundle.bundlePath).deletingLastPathComponent().appendingPathComponent("charrnn").path)
+        candidates.append(
+            URL(fileURLWithPath: bundle.bundlePath).deletingLastPathComponent().appendingPathComponent("charrnn").path)
     }
     var folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     while folder.path != "/" {
@@ -36,7 +37,8 @@ private func charrnnBinary() throws -> String {
 /// Runs `charrnn` with `arguments`; output goes through files, so no pipe can fill and stall it.
 private func charrnn(_ arguments: [String]) throws -> Run {
     let folder = try temporaryFolder()
-    let outPath = folder + "/stdout", errPath = folder + "/stderr"
+    let outPath = folder + "/stdout"
+    let errPath = folder + "/stderr"
     FileManager.default.createFile(atPath: outPath, contents: nil)
     FileManager.default.createFile(atPath: errPath, contents: nil)
     let out = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
@@ -80,7 +82,9 @@ private func savedCheckpoint(in folder: String) throws -> String {
 }
 
 /// One line on stderr saying `charrnn: ...`, exit 1, nothing on stdout, no crash or usage dump.
-private func expectOneLineFailure(_ run: Run, mentioning problem: String, sourceLocation: SourceLocation = #_sourceLocation) {
+private func expectOneLineFailure(
+    _ run: Run, mentioning problem: String, sourceLocation: SourceLocation = #_sourceLocation
+) {
     #expect(run.status == 1, sourceLocation: sourceLocation)
     #expect(run.stdout.isEmpty, sourceLocation: sourceLocation)
     let lines = run.stderr.split(separator: "\n", omittingEmptySubsequences: false)
@@ -115,7 +119,8 @@ struct InfoCommandTests {
     @Test("a garbage file is one line on stderr and exit code 1")
     func garbageFile() throws {
         let path = try temporaryFolder() + "/garbage.safetensors"
-        try Data("this is not a checkpoint, it is plain text that goes on for a while".utf8).write(to: URL(fileURLWithPath: path))
+        try Data("this is not a checkpoint, it is plain text that goes on for a while".utf8).write(
+            to: URL(fileURLWithPath: path))
         expectOneLineFailure(try charrnn(["info", path]), mentioning: "\(path): absurd header length")
     }
 
