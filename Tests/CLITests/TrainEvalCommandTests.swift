@@ -10,7 +10,7 @@ private func corpusFile(in folder: String, repeats: Int = 30) throws -> String {
     return path
 }
 
-private let smallModel = [
+let smallModel = [
     "--embedding", "8", "--hidden", "16", "--batch-size", "4", "--seq-length", "16", "--seed", "1",
 ]
 
@@ -88,5 +88,40 @@ struct TrainEvalCommandTests {
         try "Zebra ☃".write(toFile: text, atomically: true, encoding: .utf8)
         expectOneLineFailure(try charrnn(["eval", "--checkpoint", out, "--text", text]), mentioning: "outside the vocabulary")
         expectOneLineFailure(try charrnn(["eval", "--checkpoint", corpus, "--text", corpus]), mentioning: corpus)
+    }
+}
+
+@Suite("charrnn train, interrupted")
+struct TrainInterruptTests {
+    @Test("Ctrl-C saves the training state and exits 130; --resume picks it up")
+    func interruptSavesState() throws {
+        let folder = try temporaryFolder()
+        let corpus = folder + "/corpus.txt"
+        try String(repeating: "All the world's a stage, and all the men and women merely players.\n", count: 400)
+            .write(toFile: corpus, atomically: true, encoding: .utf8)
+        let out = folder + "/m.safetensors"
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try charrnnBinary())
+        process.arguments = ["train", "--corpus", corpus, "--out", out, "--epochs", "100000"] + smallModel
+        let errPath = folder + "/stderr"
+        FileManager.default.createFile(atPath: errPath, contents: nil)
+        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        // Wait (at most 60 s) for the first epoch to finish, then interrupt mid-run.
+        let deadline = Date().addingTimeInterval(60)
+        while !FileManager.default.fileExists(atPath: out) && Date() < deadline && process.isRunning {
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        process.interrupt()
+        process.waitUntilExit()
+        let stderr = try String(contentsOfFile: errPath, encoding: .utf8)
+        #expect(process.terminationStatus == 130, "\(stderr)")
+        #expect(stderr.contains("interrupted: state saved"))
+        #expect(!stderr.contains("Fatal error"))
+        let resumed = try charrnn(["train", "--corpus", corpus, "--out", out, "--resume", "--epochs", "2"])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(resumed.stderr.contains("resuming"))
+        #expect(try Checkpoint.load(path: out).metadata["epoch"] != nil)
     }
 }
