@@ -111,19 +111,26 @@ def fail(message: str):
 
 def main(argv=None):
     a = parse_args(argv)
+    distributed = "WORLD_SIZE" in os.environ  # launched by torchrun (even with one process)
     world = int(os.environ.get("WORLD_SIZE", "1"))
     rank = int(os.environ.get("RANK", "0"))
     local_rank = int(os.environ.get("LOCAL_RANK", "0"))
     use_cuda = a.device == "cuda" or (a.device == "auto" and torch.cuda.is_available())
     if use_cuda and not torch.cuda.is_available():
         fail("--device cuda but CUDA is not available")
+    if use_cuda and local_rank >= torch.cuda.device_count():
+        fail(f"process {local_rank} on this node has no GPU ({torch.cuda.device_count()} visible): "
+             "start at most one process per GPU, or use --device cpu")
     device = torch.device(f"cuda:{local_rank}" if use_cuda else "cpu")
     if use_cuda:
         torch.cuda.set_device(device)
     if a.threads > 0:
         torch.set_num_threads(a.threads)
-    if world > 1:
-        dist.init_process_group("nccl" if use_cuda else "gloo")
+    if distributed:
+        if use_cuda:
+            dist.init_process_group("nccl", device_id=device)
+        else:
+            dist.init_process_group("gloo")
 
     try:
         text = open(a.corpus, encoding="utf-8").read()
@@ -140,7 +147,7 @@ def main(argv=None):
 
     torch.manual_seed(a.seed)  # the same initial weights on every rank
     model = CharRNN(len(data.vocab), a.embedding, a.hidden, a.layers, a.cell, a.dropout).to(device)
-    trained = DistributedDataParallel(model, device_ids=[local_rank] if use_cuda else None) if world > 1 else model
+    trained = DistributedDataParallel(model, device_ids=[local_rank] if use_cuda else None) if distributed else model
     torch.manual_seed(a.seed + 1 + rank)  # different dropout masks per rank
     optimizer = (torch.optim.Adam if a.optimizer == "adam" else torch.optim.RMSprop)(model.parameters(), lr=a.lr)
     generator = torch.Generator().manual_seed(a.seed)
@@ -175,9 +182,9 @@ def main(argv=None):
             print(json.dumps({"epoch": epoch, "step": step, "train_loss": round(train_total / train_count, 4),
                               "val_loss": round(val, 4), "best": round(best, 4), "saved": improved,
                               "s": round(time.time() - start_time, 1)}), flush=True)
-        if world > 1:
+        if distributed:
             dist.barrier()
-    if world > 1:
+    if distributed:
         dist.destroy_process_group()
 
 

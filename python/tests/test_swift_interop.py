@@ -90,7 +90,7 @@ def test_eval_reads_a_checkpoint_from_the_pytorch_trainer(tmp_path):
     result = subprocess.run(
         [sys.executable, "-m", "charrnn_torch.train", "--corpus", str(corpus), "--out", str(out), "--cell", "lstm",
          "--layers", "2", "--embedding", "6", "--hidden", "12", "--seq-length", "16", "--batch-size", "4",
-         "--epochs", "1", "--threads", "1"], cwd=os.path.join(ROOT, "python"), capture_output=True, text=True,
+         "--epochs", "1", "--threads", "1", "--device", "cpu"], cwd=os.path.join(ROOT, "python"), capture_output=True, text=True,
         timeout=300)
     assert result.returncode == 0, result.stderr
     sample = tmp_path / "sample.txt"

@@ -52,7 +52,7 @@ def run(args, tmp_path, launcher=()):
     corpus.write_text(TEXT, encoding="utf-8")
     out = tmp_path / "model.safetensors"
     command = [sys.executable, *launcher, "-m", "charrnn_torch.train", "--corpus", str(corpus), "--out", str(out),
-               "--threads", "1", *args]
+               "--threads", "1", "--device", "cpu", *args]
     env = {**os.environ, "PYTHONPATH": PYTHON_DIR, "OMP_NUM_THREADS": "1"}
     return subprocess.run(command, cwd=PYTHON_DIR, capture_output=True, text=True, env=env, timeout=300), out
 
