@@ -74,13 +74,15 @@ class Data:
         split = int(len(ids) * (1 - val_fraction))
         self.train, self.val = ids[:split], ids[split:]
         self.seq_length = seq_length
-        self.windows = len(self.train) // (seq_length + 1)  # non-overlapping windows of seq+1
+        # Windows of seq+1 starting every seq characters, as `charrnn train` and the reference
+        # anchor cut them: inputs never overlap and every transition is trained on once.
+        self.windows = (len(self.train) - 1) // seq_length
 
     def batches(self, batch: int, rank: int, world: int, generator: torch.Generator):
         """This rank's share of one epoch: (x [B, seq], y [B, seq]) pairs. Every rank draws the same
         permutation and takes every world-th batch, so all ranks take the same number of steps."""
         width = self.seq_length + 1
-        order = torch.randperm(self.windows, generator=generator) * width
+        order = torch.randperm(self.windows, generator=generator) * self.seq_length
         steps = self.windows // (batch * world)
         for step in range(steps):
             first = (step * world + rank) * batch

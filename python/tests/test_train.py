@@ -18,7 +18,7 @@ TEXT = ("the quick brown fox jumps over the lazy dog.\n"
         "pack my box with five dozen liquor jugs!\n") * 120  # 10,200 characters
 
 
-def test_windows_are_non_overlapping_seq_plus_one_and_split_between_ranks():
+def test_windows_of_seq_plus_one_start_every_seq_and_are_split_between_ranks():
     rng = random.Random(0)
     text = "".join(rng.choice("abcdefghijklmnopqrstuvwxyz .,\n") for _ in range(3000))  # no repeats of 10
     data = Data(text, val_fraction=0.1, seq_length=9)
@@ -36,7 +36,7 @@ def test_windows_are_non_overlapping_seq_plus_one_and_split_between_ranks():
             for row_x, row_y in zip(x, y):
                 window = "".join(data.vocab[i] for i in row_x.tolist() + row_y[-1:].tolist())
                 start = train_text.find(window)
-                assert start % 10 == 0  # windows of seq+1 = 10, back to back
+                assert start % 9 == 0  # windows of seq+1 = 10 start every seq = 9 characters
                 starts[rank].append(start)
     both = starts[0] + starts[1]
     assert len(set(both)) == len(both)  # no window used twice in an epoch, nor by both ranks
@@ -94,7 +94,7 @@ def test_torchrun_with_two_processes(tmp_path):
     assert result.returncode == 0, result.stderr[-2000:]
     lines = epochs(result.stdout)
     assert len(lines) == 2  # rank 0 alone reports
-    windows = int(len(TEXT) * 0.9) // 21
+    windows = (int(len(TEXT) * 0.9) - 1) // 20
     assert lines[-1]["step"] == 2 * (windows // 8)  # each step takes 2 x 4 windows
     _, _, metadata = load_charrnn(str(out))
     assert metadata["batch_size"] == "8"
