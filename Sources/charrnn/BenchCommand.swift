@@ -20,6 +20,7 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Seconds to time each measurement.") var seconds = 10.0
     @Option(help: "BLAS threads for training.") var threads = 2
     @Option(name: .customLong("stream-threads"), help: "BLAS threads for streaming.") var streamThreads = 1
+    @Flag(name: .customLong("stream-only"), help: "Measure streaming only.") var streamOnly = false
     @Flag(help: "Print one JSON line with train_chars_per_s and stream_us_per_char.") var json = false
 
     func validate() throws {
@@ -32,8 +33,10 @@ struct BenchCommand: ParsableCommand {
         try CLI.reportingErrors {
             let config = model.config(vocabularySize: vocab)
             try config.validate()
-            let train = Benchmark.training(
-                config: config, batch: batchSize, steps: seqLength, seconds: seconds, threads: threads)
+            let train =
+                streamOnly
+                ? (charactersPerSecond: 0.0, timedSteps: 0)
+                : Benchmark.training(config: config, batch: batchSize, steps: seqLength, seconds: seconds, threads: threads)
             let stream = try Benchmark.streaming(config: config, seconds: seconds, threads: streamThreads)
             if json {
                 print(
