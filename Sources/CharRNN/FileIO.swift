@@ -82,3 +82,25 @@ public enum FileIO {
         CharRNNError("\(path): \(what) (\(String(cString: strerror(errno))))")
     }
 }
+
+extension FileIO {
+    /// Appends one line (a newline is added) to a text file, creating it if needed.
+    public static func append(path: String, line: String) throws {
+        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        guard fd >= 0 else {
+            throw CharRNNError("\(path): cannot open for appending (\(String(cString: strerror(errno))))")
+        }
+        defer { close(fd) }
+        let bytes = Array((line + "\n").utf8)
+        let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress!, $0.count) }
+        guard n == bytes.count else { throw CharRNNError("\(path): cannot append") }
+    }
+}
+
+extension FileIO {
+    public static func remove(_ path: String) throws {
+        guard unlink(path) == 0 || errno == ENOENT else {
+            throw CharRNNError("\(path): cannot remove (\(String(cString: strerror(errno))))")
+        }
+    }
+}

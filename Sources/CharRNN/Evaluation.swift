@@ -1,0 +1,56 @@
+import RealModule
+
+/// How well a model predicts a text: mean negative log-likelihood of text[1…] given
+/// text[…n−2], from a zero state carried through the whole text (batch 1).
+public struct EvaluationResult: Equatable, Sendable {
+    public let characters: Int
+    public let natsPerCharacter: Double
+    public var bitsPerCharacter: Double { natsPerCharacter / Double.log(2) }
+    public var perplexity: Double { Double.exp(natsPerCharacter) }
+}
+
+public enum Evaluation {
+    /// Runs in chunks of `chunk` characters; the state carries across chunks.
+    public static func evaluate(_ model: CharRNNModel, tokens: [Int32], chunk: Int = 1000) throws
+        -> EvaluationResult
+    {
+        let n = tokens.count - 1
+        guard n >= 1 else { throw CharRNNError("text to evaluate needs at least 2 characters, has \(tokens.count)") }
+        var rng = RandomGenerator(seed: 0)  // unused: no dropout at evaluation
+        var graphs: [Int: SequenceGraph] = [:]
+        var carried: SequenceGraph?
+        var total = 0.0
+        var start = 0
+        while start < n {
+            let length = min(chunk, n - start)
+            let graph = graphs[length] ?? SequenceGraph(model: model, batch: 1, steps: length)
+            graphs[length] = graph
+            if let previous = carried {
+                if previous !== graph { graph.copyInitialState(fromFinalStateOf: previous) } else { graph.carryState() }
+            } else {
+                graph.resetState()
+            }
+            total += tokens.withUnsafeBufferPointer {
+                graph.forward(
+                    inputs: $0.baseAddress! + start, targets: $0.baseAddress! + start + 1,
+                    training: false, rng: &rng)
+            }
+            carried = graph
+            start += length
+        }
+        return EvaluationResult(characters: n, natsPerCharacter: total / Double(n))
+    }
+}
+
+extension SequenceGraph {
+    /// This graph's initial state := the final state of `other` (same model, batch).
+    func copyInitialState(fromFinalStateOf other: SequenceGraph) {
+        for (mine, theirs) in zip(layers, other.layers) {
+            let n = batch * mine.hiddenSize
+            mine.hidden.pointer.update(from: theirs.hidden.pointer + theirs.steps * n, count: n)
+            if mine.cell == .lstm {
+                mine.cellState.pointer.update(from: theirs.cellState.pointer + theirs.steps * n, count: n)
+            }
+        }
+    }
+}

@@ -1,0 +1,209 @@
+/// One tensor of a safetensors file, its values widened to Float whatever the stored dtype.
+public struct Tensor: Equatable, Sendable {
+    public var shape: [Int]
+    /// values[shape.product], row-major.
+    public var values: [Float]
+    /// The stored element type: "F32", "F16", "BF16", "F64", "I32" or "I64".
+    public var dtype: String
+
+    public init(shape: [Int], values: [Float], dtype: String = "F32") {
+        self.shape = shape
+        self.values = values
+        self.dtype = dtype
+    }
+
+    public var elementCount: Int { shape.reduce(1, *) }
+}
+
+/// A safetensors file: an 8-byte little-endian header length N, N bytes of JSON header
+/// `{"name": {"dtype", "shape", "data_offsets": [begin, end]}, "__metadata__": {str: str}}`,
+/// then the raw little-endian data, offsets counted from the start of the data section.
+public struct SafetensorsFile: Equatable, Sendable {
+    public var tensors: [String: Tensor]
+    public var metadata: [String: String]
+
+    public static let maximumHeaderLength = 100_000_000
+    /// Bytes per element of each dtype read here.
+    public static let dtypeSizes: [String: Int] = ["F32": 4, "F16": 2, "BF16": 2, "F64": 8, "I32": 4, "I64": 8]
+    static let metadataKey = "__metadata__"
+
+    public init(tensors: [String: Tensor] = [:], metadata: [String: String] = [:]) {
+        self.tensors = tensors
+        self.metadata = metadata
+    }
+
+    public static func read(path: String) throws -> SafetensorsFile {
+        try parse(try FileIO.readAll(path: path), name: path)
+    }
+
+    /// Parses and validates a whole file's bytes; `name` starts every error message.
+    public static func parse(_ bytes: [UInt8], name: String) throws -> SafetensorsFile {
+        func fail(_ what: String) -> CharRNNError { CharRNNError("\(name): \(what)") }
+        guard bytes.count >= 8 else {
+            throw fail("truncated: \(bytes.count) bytes, shorter than the 8-byte header length")
+        }
+        let declared = bytes[0..<8].enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * $1.offset) }
+        guard declared <= UInt64(maximumHeaderLength) else {
+            throw fail("absurd header length \(declared) bytes (limit \(maximumHeaderLength)): not a safetensors file")
+        }
+        let headerLength = Int(declared)
+        guard headerLength <= bytes.count - 8 else {
+            throw fail("header length \(headerLength) bytes runs past the end of the \(bytes.count)-byte file: truncated or not safetensors")
+        }
+        let header: JSON
+        do {
+            header = try JSON.parse(bytes[8..<(8 + headerLength)])
+        } catch let error as CharRNNError {
+            throw fail("header is not JSON: \(error.message)")
+        }
+        guard case .object(let entries) = header else { throw fail("header is not a JSON object") }
+
+        let dataStart = 8 + headerLength
+        let dataSize = bytes.count - dataStart
+        var file = SafetensorsFile()
+        for (key, entry) in entries.sorted(by: { $0.key < $1.key }) {
+            if key == metadataKey {
+                file.metadata = try metadata(entry, fail: fail)
+                continue
+            }
+            let tensorName = key.debugDescription
+            guard case .object(let fields) = entry else { throw fail("tensor \(tensorName): entry is not a JSON object") }
+            guard case .string(let dtype)? = fields["dtype"] else { throw fail("tensor \(tensorName): no \"dtype\" string") }
+            guard case .array(let dims)? = fields["shape"] else { throw fail("tensor \(tensorName): no \"shape\" list") }
+            guard case .array(let offsets)? = fields["data_offsets"] else {
+                throw fail("tensor \(tensorName): no \"data_offsets\" list")
+            }
+            guard let elementSize = dtypeSizes[dtype] else {
+                throw fail("tensor \(tensorName): unsupported dtype \(dtype.debugDescription) (readable: F32, F16, BF16, F64, I32, I64)")
+            }
+            var shape: [Int] = []
+            var count = 1
+            for dim in dims {
+                guard let d = dim.nonNegativeInteger else {
+                    throw fail("tensor \(tensorName): shape entries must be non-negative integers")
+                }
+                let (product, overflow) = count.multipliedReportingOverflow(by: d)
+                guard !overflow, product <= Int(UInt32.max) else { throw fail("tensor \(tensorName): shape \(dims.count)-D is absurdly large") }
+                shape.append(d)
+                count = product
+            }
+            guard offsets.count == 2, let begin = offsets[0].nonNegativeInteger, let end = offsets[1].nonNegativeInteger else {
+                throw fail("tensor \(tensorName): data_offsets must be two non-negative integers")
+            }
+            guard begin <= end else { throw fail("tensor \(tensorName): data_offsets [\(begin), \(end)] end before they begin") }
+            guard end <= dataSize else {
+                throw fail("tensor \(tensorName): data_offsets [\(begin), \(end)] lie outside the \(dataSize)-byte data section")
+            }
+            guard end - begin == count * elementSize else {
+                throw fail("tensor \(tensorName): \(end - begin) bytes, but shape \(shape) of \(dtype) needs \(count * elementSize)")
+            }
+            let values = decode(bytes, from: dataStart + begin, count: count, dtype: dtype)
+            file.tensors[key] = Tensor(shape: shape, values: values, dtype: dtype)
+        }
+        return file
+    }
+
+    private static func metadata(_ entry: JSON, fail: (String) -> CharRNNError) throws -> [String: String] {
+        guard case .object(let pairs) = entry else { throw fail("__metadata__ is not a JSON object") }
+        var metadata: [String: String] = [:]
+        for (key, value) in pairs {
+            guard case .string(let text) = value else {
+                throw fail("__metadata__ value of \(key.debugDescription) is not a string")
+            }
+            metadata[key] = text
+        }
+        return metadata
+    }
+
+    /// Widens `count` little-endian elements of `dtype` starting at byte `start` to Float.
+    private static func decode(_ bytes: [UInt8], from start: Int, count: Int, dtype: String) -> [Float] {
+        bytes.withUnsafeBytes { raw in
+            let base = raw.baseAddress! + start
+            func widen<T: FixedWidthInteger>(_: T.Type, _ convert: (T) -> Float) -> [Float] {
+                (0..<count).map { i in
+                    convert(T(littleEndian: base.loadUnaligned(fromByteOffset: i * MemoryLayout<T>.size, as: T.self)))
+                }
+            }
+            switch dtype {
+            case "F32": return widen(UInt32.self) { Float(bitPattern: $0) }
+            case "F16": return widen(UInt16.self) { Float(Float16(bitPattern: $0)) }
+            case "BF16": return widen(UInt16.self) { Float(bitPattern: UInt32($0) << 16) }
+            case "F64": return widen(UInt64.self) { Float(Double(bitPattern: $0)) }
+            case "I32": return widen(UInt32.self) { Float(Int32(bitPattern: $0)) }
+            case "I64": return widen(UInt64.self) { Float(Int64(bitPattern: $0)) }
+            default: preconditionFailure("dtype \(dtype) passed validation")
+            }
+        }
+    }
+
+    /// The whole file: tensors in name order, header padded with spaces to a multiple of 8.
+    /// Each tensor is stored in its own dtype (F32, F16, BF16, F64, I32 or I64).
+    public func serialized(name: String = "safetensors") throws -> [UInt8] {
+        func fail(_ what: String) -> CharRNNError { CharRNNError("\(name): \(what)") }
+        var header = "{"
+        if !metadata.isEmpty {
+            let pairs = metadata.sorted { $0.key < $1.key }.map { JSON.quoted($0.key) + ":" + JSON.quoted($0.value) }
+            header += JSON.quoted(SafetensorsFile.metadataKey) + ":{" + pairs.joined(separator: ",") + "}"
+        }
+        var data: [UInt8] = []
+        for (tensorName, tensor) in tensors.sorted(by: { $0.key < $1.key }) {
+            guard tensorName != SafetensorsFile.metadataKey else { throw fail("a tensor cannot be named __metadata__") }
+            guard let elementSize = SafetensorsFile.dtypeSizes[tensor.dtype] else {
+                throw fail("tensor \(tensorName): cannot write dtype \(tensor.dtype.debugDescription)")
+            }
+            guard tensor.shape.allSatisfy({ $0 >= 0 }), tensor.values.count == tensor.elementCount else {
+                throw fail("tensor \(tensorName): \(tensor.values.count) values for shape \(tensor.shape)")
+            }
+            if tensor.dtype == "I32" || tensor.dtype == "I64" {
+                let limit: Float = tensor.dtype == "I32" ? 2_147_483_648 : 9_223_372_036_854_775_808
+                if let bad = tensor.values.firstIndex(where: { $0.rounded() != $0 || $0 < -limit || $0 >= limit }) {
+                    throw fail("tensor \(tensorName): value \(tensor.values[bad]) at index \(bad) is not an \(tensor.dtype)")
+                }
+            }
+            let begin = data.count
+            data.reserveCapacity(begin + tensor.values.count * elementSize)
+            for value in tensor.values { SafetensorsFile.append(value, as: tensor.dtype, to: &data) }
+            if !header.hasSuffix("{") { header += "," }
+            let shape = tensor.shape.map(String.init).joined(separator: ",")
+            header += JSON.quoted(tensorName) + ":{\"dtype\":\"\(tensor.dtype)\",\"shape\":[\(shape)],"
+                + "\"data_offsets\":[\(begin),\(data.count)]}"
+        }
+        header += "}"
+        var headerBytes = Array(header.utf8)
+        headerBytes.append(contentsOf: repeatElement(0x20, count: (8 - headerBytes.count % 8) % 8))
+        var out: [UInt8] = []
+        out.reserveCapacity(8 + headerBytes.count + data.count)
+        for i in 0..<8 { out.append(UInt8(truncatingIfNeeded: UInt64(headerBytes.count) >> (8 * i))) }
+        out += headerBytes
+        out += data
+        return out
+    }
+
+    /// Writes the file atomically: a crash leaves the old file or the new one, never half.
+    public func write(path: String) throws {
+        try FileIO.writeAtomically(path: path, bytes: try serialized(name: path))
+    }
+
+    private static func append(_ value: Float, as dtype: String, to data: inout [UInt8]) {
+        func bytes<T: FixedWidthInteger>(_ v: T) {
+            withUnsafeBytes(of: v.littleEndian) { data.append(contentsOf: $0) }
+        }
+        switch dtype {
+        case "F32": bytes(value.bitPattern)
+        case "F16": bytes(Float16(value).bitPattern)
+        case "BF16": bytes(bfloat16Bits(value))
+        case "F64": bytes(Double(value).bitPattern)
+        case "I32": bytes(Int32(value))  // checked integral and in range above
+        case "I64": bytes(Int64(value))
+        default: preconditionFailure("dtype \(dtype) passed validation")
+        }
+    }
+
+    /// Float → bfloat16 with round-to-nearest-even, NaN kept NaN (PyTorch's conversion).
+    static func bfloat16Bits(_ value: Float) -> UInt16 {
+        let bits = value.bitPattern
+        if value.isNaN { return UInt16(bits >> 16) | 0x0040 }
+        let rounding = 0x7FFF + ((bits >> 16) & 1)
+        return UInt16((bits &+ rounding) >> 16)
+    }
+}

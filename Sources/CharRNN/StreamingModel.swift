@@ -1,0 +1,109 @@
+/// The model run one character at a time at batch 1, for generation and the terminal UI.
+/// It keeps its own copy of the weights (training may go on) and the layer-0 input table
+/// Emb·W_ihᵀ + b_ih [V, GH], so a step is one table row, one W_hh mat-vec per layer, one
+/// W_ih mat-vec per upper layer and the output mat-vec. No allocation per step.
+public final class StreamingModel {
+    public let config: ModelConfig
+    public let vocabulary: Vocabulary
+    private let model: CharRNNModel  // private copy
+    private let weights: [RecurrentWeights]
+    private let inputTable: Buffer  // [V, GH]
+
+    public init(_ source: CharRNNModel) {
+        let model = source.copy()
+        self.model = model
+        config = model.config
+        vocabulary = model.vocabulary
+        weights = (0..<model.config.layers).map { model.recurrentWeights(layer: $0) }
+        let w = weights[0], V = config.vocabularySize
+        let table = Buffer(V * w.gateSize)
+        BLAS.linear(
+            table.pointer, model.parameters.value("embedding.weight"), w.inputWeights,
+            m: V, n: w.gateSize, k: model.config.embeddingSize)
+        Kernels.addRowVector(table.pointer, w.inputBias, rows: V, cols: w.gateSize)
+        inputTable = table
+    }
+
+    public func makeState() -> StreamingState { StreamingState(config: config) }
+
+    /// Feeds one token: advances `state` and leaves the next character's logits in `state.logits`.
+    public func step(_ token: Int, _ state: StreamingState) {
+        precondition(token >= 0 && token < config.vocabularySize, "token \(token) out of range")
+        let H = config.hiddenSize
+        let xp = state.inputProjection.pointer, hp = state.hiddenProjection.pointer
+        for k in 0..<config.layers {
+            let w = weights[k], h = state.hidden[k].pointer
+            let x: UnsafePointer<Float>
+            if k == 0 {
+                x = UnsafePointer(inputTable.pointer + token * w.gateSize)
+            } else {
+                // xp [GH] = W_ih · h_{k−1} + b_ih
+                xp.update(from: w.inputBias, count: w.gateSize)
+                BLAS.matvec(xp, w.inputWeights, state.hidden[k - 1].pointer, m: w.gateSize, n: H, accumulate: true)
+                x = UnsafePointer(xp)
+            }
+            BLAS.matvec(hp, w.hiddenWeights, h, m: w.gateSize, n: H)
+            switch config.cell {
+            case .gru:
+                GRULayer.cell(
+                    xp: x, hp: hp, hiddenBias: w.hiddenBias, hPrev: h, hOut: h, gates: nil, hn: nil, H: H)
+            case .lstm:
+                let c = state.cells[k].pointer
+                LSTMLayer.cell(
+                    xp: x, hp: hp, hiddenBias: w.hiddenBias, cPrev: c, cOut: c, hOut: h, gates: nil,
+                    tanhC: nil, H: H)
+            }
+        }
+        let p = model.parameters, logits = state.logitsBuffer.pointer
+        logits.update(from: p.value("fc.bias"), count: config.vocabularySize)
+        BLAS.matvec(
+            logits, p.value("fc.weight"), state.hidden[config.layers - 1].pointer,
+            m: config.vocabularySize, n: H, accumulate: true)
+        state.stepped = true
+    }
+}
+
+/// The hidden state of one batch-1 stream, with its own scratch and logits, so several
+/// streams can share one `StreamingModel`.
+public final class StreamingState {
+    let hidden: [Buffer]  // per layer h [H]
+    let cells: [Buffer]  // per layer c [H] (LSTM)
+    let inputProjection: Buffer  // scratch [GH]
+    let hiddenProjection: Buffer  // scratch [GH]
+    let logitsBuffer: Buffer  // [V]
+    /// False until the first step after creation or reset: logits are undefined until then.
+    public internal(set) var stepped = false
+
+    init(config c: ModelConfig) {
+        let GH = c.cell.gateCount * c.hiddenSize
+        hidden = (0..<c.layers).map { _ in Buffer(c.hiddenSize) }
+        cells = (0..<(c.cell == .lstm ? c.layers : 0)).map { _ in Buffer(c.hiddenSize) }
+        inputProjection = Buffer(GH)
+        hiddenProjection = Buffer(GH)
+        logitsBuffer = Buffer(c.vocabularySize)
+    }
+
+    /// The next character's logits [V], valid after a step.
+    public var logits: UnsafeBufferPointer<Float> {
+        UnsafeBufferPointer(start: logitsBuffer.pointer, count: logitsBuffer.count)
+    }
+
+    /// Back to the zero state.
+    public func reset() {
+        (hidden + cells).forEach { $0.zero() }
+        logitsBuffer.zero()
+        stepped = false
+    }
+
+    public func copy(from other: StreamingState) {
+        precondition(other.hidden.count == hidden.count && other.cells.count == cells.count)
+        for (a, b) in zip(hidden + cells + [logitsBuffer], other.hidden + other.cells + [other.logitsBuffer]) {
+            precondition(a.count == b.count, "states of different models")
+            a.pointer.update(from: b.pointer, count: a.count)
+        }
+        stepped = other.stepped
+    }
+
+    /// Every layer's h, then every layer's c (LSTM).
+    public var hiddenValues: [Float] { (hidden + cells).flatMap { $0.array } }
+}

@@ -1,0 +1,193 @@
+/// Where a training run keeps its files: the best-validation checkpoint (`--out`), the latest
+/// training state for `--resume`, and the metrics as JSON lines, side by side.
+public struct TrainingPaths: Sendable {
+    public let checkpoint: String
+    public init(checkpoint: String) { self.checkpoint = checkpoint }
+
+    private var stem: String {
+        checkpoint.hasSuffix(".safetensors") ? String(checkpoint.dropLast(".safetensors".count)) : checkpoint
+    }
+    /// Latest weights, optimizer moments, step, data order and RNG states.
+    public var state: String { stem + ".state" }
+    public var metrics: String { stem + ".metrics.jsonl" }
+}
+
+public struct StepProgress: Sendable {
+    public let epoch: Int  // 1-based, the epoch in progress
+    public let epochs: Int
+    public let batch: Int  // batches done in this epoch
+    public let batchesPerEpoch: Int
+    public let step: Int
+    public let loss: Double  // mean nats/char of this batch
+    public let charactersPerBatch: Int
+    public let charactersPerSecond: Double
+}
+
+public struct EpochSummary: Sendable {
+    public let epoch: Int
+    public let step: Int
+    public let trainLoss: Double  // mean over the epoch's batches
+    public let validation: EvaluationResult
+    public let isBest: Bool
+    public let seconds: Double
+    public let charactersPerSecond: Double
+}
+
+/// Trains a model with truncated BPTT; checkpoints after every epoch and on request, and
+/// resumes exactly: a run stopped and resumed ends with the same weights as one uninterrupted.
+public final class Trainer {
+    public let model: CharRNNModel
+    public let settings: TrainingSettings
+    public let paths: TrainingPaths
+    public let trainTokens: [Int32]
+    public let validationTokens: [Int32]
+    let plan: BatchPlan
+    let graph: SequenceGraph
+    let optimizer: Optimizer
+    /// Extra metadata written into every checkpoint (corpus, command line, …).
+    public var runMetadata: [String: String]
+
+    /// Before the order of the epoch in progress (or the next one) is drawn.
+    var dataRNG: RandomGenerator
+    var dropoutRNG: RandomGenerator
+    public internal(set) var completedEpochs = 0
+    /// Batches done in the epoch in progress.
+    var batchIndex = 0
+    public internal(set) var bestValidation = Double.infinity
+    var epochLossSum = 0.0
+
+    /// A fresh run. `tokens` is the whole corpus; its last `validationFraction` is held out.
+    public init(
+        model: CharRNNModel, settings: TrainingSettings, tokens: [Int32], paths: TrainingPaths,
+        metadata: [String: String] = [:]
+    ) throws {
+        try settings.validate()
+        try model.config.validate()
+        let trainCount = Int((1 - settings.validationFraction) * Double(tokens.count))
+        guard tokens.count - trainCount >= 2 else {
+            throw CharRNNError("the corpus is too short to hold out a validation text (\(tokens.count) characters)")
+        }
+        self.model = model
+        self.settings = settings
+        self.paths = paths
+        trainTokens = Array(tokens[..<trainCount])
+        validationTokens = Array(tokens[trainCount...])
+        plan = try BatchPlan(
+            order: settings.order, batch: settings.batchSize, steps: settings.sequenceLength,
+            tokenCount: trainCount)
+        graph = SequenceGraph(model: model, batch: settings.batchSize, steps: settings.sequenceLength)
+        optimizer = Optimizer(
+            kind: settings.optimizer, learningRate: settings.learningRate,
+            parameterCount: model.parameters.count)
+        runMetadata = metadata
+        dataRNG = RandomGenerator(seed: settings.seed)
+        dropoutRNG = RandomGenerator(seed: settings.seed ^ 0x5DEE_CE66_D1CE_4E5B)
+    }
+
+    public var step: Int { optimizer.step }
+
+    /// Trains until `settings.epochs` are complete or `shouldStop()` turns true (checked between
+    /// batches; the state is then saved so `--resume` continues from that batch).
+    /// Returns true when all epochs are complete.
+    public func run(
+        progress: (StepProgress) -> Void = { _ in }, epochDone: (EpochSummary) -> Void = { _ in },
+        shouldStop: () -> Bool = { false }
+    ) throws -> Bool {
+        let B = settings.batchSize, T = settings.sequenceLength, p = model.parameters
+        let inputs = UnsafeMutablePointer<Int32>.allocate(capacity: B * T)
+        let targets = UnsafeMutablePointer<Int32>.allocate(capacity: B * T)
+        defer {
+            inputs.deallocate()
+            targets.deallocate()
+        }
+        let clock = ContinuousClock()
+        while completedEpochs < settings.epochs {
+            var orderRNG = dataRNG
+            let order = plan.epochOrder(rng: &orderRNG)
+            if batchIndex == 0 && settings.order == .statefulStreams { graph.resetState() }
+            let epochStart = clock.now
+            let firstBatch = batchIndex
+            var last = clock.now
+            while batchIndex < plan.batchesPerEpoch {
+                if shouldStop() {
+                    try saveState()
+                    return false
+                }
+                trainTokens.withUnsafeBufferPointer {
+                    plan.fill(index: batchIndex, epochOrder: order, tokens: $0.baseAddress!, inputs: inputs, targets: targets)
+                }
+                if settings.order == .shuffledWindows { graph.resetState() }
+                p.zeroGradients()
+                let loss = graph.forward(inputs: inputs, targets: targets, training: true, rng: &dropoutRNG) / Double(B * T)
+                guard loss.isFinite else {
+                    throw CharRNNError("training diverged at step \(step + 1): loss is \(loss); try a lower --lr")
+                }
+                graph.backward()
+                if settings.clip > 0 { clipGradientNorm(p, maxNorm: settings.clip) }
+                optimizer.update(p)
+                if settings.order == .statefulStreams { graph.carryState() }
+                batchIndex += 1
+                epochLossSum += loss
+                let now = clock.now
+                let report = StepProgress(
+                    epoch: completedEpochs + 1, epochs: settings.epochs, batch: batchIndex,
+                    batchesPerEpoch: plan.batchesPerEpoch, step: step, loss: loss, charactersPerBatch: B * T,
+                    charactersPerSecond: Double(B * T) / (now - last).seconds)
+                last = now
+                progress(report)
+                if step % settings.logEvery == 0 {
+                    try appendMetrics(
+                        "{\"step\": \(step), \"epoch\": \(completedEpochs + 1), \"train_loss\": \(rounded(loss)), \"chars_per_s\": \(Int(report.charactersPerSecond))}")
+                }
+            }
+            let trainSeconds = (clock.now - epochStart).seconds
+            let validation = try Evaluation.evaluate(model, tokens: validationTokens)
+            let trainLoss = epochLossSum / Double(plan.batchesPerEpoch)
+            completedEpochs += 1
+            batchIndex = 0
+            epochLossSum = 0
+            dataRNG = orderRNG
+            let isBest = validation.natsPerCharacter < bestValidation
+            let charsPerSecond = Double((plan.batchesPerEpoch - firstBatch) * B * T) / trainSeconds
+            if isBest {
+                bestValidation = validation.natsPerCharacter
+                try checkpoint(validation: validation).save(path: paths.checkpoint)
+            }
+            try saveState()
+            try appendMetrics(
+                "{\"step\": \(step), \"epoch\": \(completedEpochs), \"train_loss\": \(rounded(trainLoss)), \"val_loss\": \(rounded(validation.natsPerCharacter)), \"val_bits_per_char\": \(rounded(validation.bitsPerCharacter)), \"val_perplexity\": \(rounded(validation.perplexity)), \"chars_per_s\": \(Int(charsPerSecond)), \"seconds\": \(rounded(trainSeconds))}")
+            epochDone(
+                EpochSummary(
+                    epoch: completedEpochs, step: step, trainLoss: trainLoss, validation: validation,
+                    isBest: isBest, seconds: trainSeconds, charactersPerSecond: charsPerSecond))
+        }
+        return true
+    }
+
+    /// The model as a checkpoint, with the run's metadata.
+    func checkpoint(validation: EvaluationResult?) -> Checkpoint {
+        var metadata = runMetadata.merging(settings.metadata) { a, _ in a }
+        metadata["epoch"] = "\(completedEpochs)"
+        metadata["step"] = "\(step)"
+        if let v = validation {
+            metadata["val_nats_per_char"] = "\(rounded(v.natsPerCharacter))"
+            metadata["val_characters"] = "\(v.characters)"
+        }
+        return Checkpoint(
+            config: model.config, vocabulary: model.vocabulary, parameters: model.parameters,
+            metadata: metadata)
+    }
+
+    private func appendMetrics(_ line: String) throws {
+        try FileIO.append(path: paths.metrics, line: line)
+    }
+}
+
+func rounded(_ x: Double) -> Double { (x * 1e6).rounded() / 1e6 }
+
+extension Duration {
+    var seconds: Double {
+        let (s, atto) = components
+        return Double(s) + Double(atto) * 1e-18
+    }
+}

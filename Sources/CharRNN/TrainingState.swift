@@ -1,0 +1,138 @@
+/// The training state file (`CKPT.state`): a safetensors file holding the latest weights as a
+/// `charrnn-v1` model plus everything resume needs under `state.` names — optimizer moments,
+/// step, epoch and batch position, the data-order and dropout RNG states, the best validation
+/// loss, the carried hidden state of stateful training, and a fingerprint of the corpus.
+extension Trainer {
+    static let stateFormat = "charrnn-train-state-v1"
+
+    func saveState() throws {
+        var file = try checkpoint(validation: nil).safetensorsFile(name: paths.state)
+        let words = { (rng: RandomGenerator) in rng.stateWords.map { String($0) }.joined(separator: ",") }
+        file.metadata.merge([
+            "state.format": Trainer.stateFormat,
+            "state.completed_epochs": "\(completedEpochs)",
+            "state.batch_index": "\(batchIndex)",
+            "state.step": "\(step)",
+            "state.best_val": "\(bestValidation)",
+            "state.epoch_loss_sum": "\(epochLossSum)",
+            "state.data_rng": words(dataRNG),
+            "state.dropout_rng": words(dropoutRNG),
+            "state.epochs": "\(settings.epochs)",
+            "state.corpus_characters": "\(trainTokens.count + validationTokens.count)",
+            "state.corpus_fingerprint": Trainer.fingerprint(trainTokens + validationTokens),
+        ]) { _, new in new }
+        for (name, values) in optimizer.stateTensors {
+            file.tensors["state.\(name)"] = Tensor(shape: [values.count], values: values)
+        }
+        if settings.order == .statefulStreams {
+            let B = settings.batchSize, H = model.config.hiddenSize
+            for (k, layer) in graph.layers.enumerated() {
+                file.tensors["state.carry.l\(k).h"] = Tensor(shape: [B, H], values: Array(layer.hidden.array[0..<B * H]))
+                if layer.cell == .lstm {
+                    file.tensors["state.carry.l\(k).c"] = Tensor(shape: [B, H], values: Array(layer.cellState.array[0..<B * H]))
+                }
+            }
+        }
+        try file.write(path: paths.state)
+    }
+
+    /// Continues the run saved at `paths.state` on the same corpus. `epochs` may raise the
+    /// number of epochs; every other setting comes from the state.
+    public static func resume(
+        paths: TrainingPaths, corpus: (Vocabulary) throws -> [Int32], epochs: Int? = nil,
+        metadata: [String: String] = [:]
+    ) throws -> Trainer {
+        let name = paths.state
+        guard FileIO.exists(name) else {
+            throw CharRNNError("\(name): no training state to resume from (train without --resume first)")
+        }
+        let file = try SafetensorsFile.read(path: name)
+        let meta = file.metadata
+        func fail(_ what: String) -> CharRNNError { CharRNNError("\(name): \(what)") }
+        guard meta["state.format"] == stateFormat else { throw fail("not a charrnn training state") }
+        func value(_ key: String) throws -> String {
+            guard let v = meta[key] else { throw fail("missing \(key)") }
+            return v
+        }
+        func integer(_ key: String) throws -> Int {
+            guard let v = Int(try value(key)), v >= 0 else { throw fail("\(key) is not a count") }
+            return v
+        }
+        func rng(_ key: String) throws -> RandomGenerator {
+            let words = try value(key).split(separator: ",").compactMap { UInt64($0) }
+            do { return try RandomGenerator(stateWords: words) } catch { throw fail("\(key): \(error)") }
+        }
+        let modelFile = SafetensorsFile(
+            tensors: file.tensors.filter { !$0.key.hasPrefix("state.") },
+            metadata: meta.filter { !$0.key.hasPrefix("state.") })
+        let checkpoint = try Checkpoint.decode(modelFile, name: name)
+        let model = CharRNNModel(
+            config: checkpoint.config, vocabulary: checkpoint.vocabulary,
+            parameters: checkpoint.parameters)
+        var settings = try TrainingSettings(metadata: checkpoint.metadata, name: name)
+        settings.epochs = try epochs ?? integer("state.epochs")
+        let tokens = try corpus(model.vocabulary)
+        guard try integer("state.corpus_characters") == tokens.count,
+            try value("state.corpus_fingerprint") == fingerprint(tokens)
+        else { throw fail("the corpus differs from the one this run was trained on") }
+        let trainer = try Trainer(
+            model: model, settings: settings, tokens: tokens, paths: paths,
+            metadata: checkpoint.metadata.filter { !$0.key.hasPrefix("train.") && !["epoch", "step", "val_nats_per_char", "val_characters"].contains($0.key) }
+                .merging(metadata) { _, new in new })
+        trainer.completedEpochs = try integer("state.completed_epochs")
+        trainer.batchIndex = try integer("state.batch_index")
+        guard let best = Double(try value("state.best_val")), let lossSum = Double(try value("state.epoch_loss_sum"))
+        else { throw fail("state.best_val or state.epoch_loss_sum is not a number") }
+        trainer.bestValidation = best
+        trainer.epochLossSum = lossSum
+        trainer.dataRNG = try rng("state.data_rng")
+        trainer.dropoutRNG = try rng("state.dropout_rng")
+        let moments = file.tensors.filter { $0.key.hasPrefix("state.") }
+            .reduce(into: [String: [Float]]()) { $0[String($1.key.dropFirst("state.".count))] = $1.value.values }
+        do { try trainer.optimizer.restore(step: try integer("state.step"), tensors: moments) } catch let e as CharRNNError {
+            throw fail(e.message)
+        }
+        if settings.order == .statefulStreams {
+            let n = settings.batchSize * model.config.hiddenSize
+            for (k, layer) in trainer.graph.layers.enumerated() {
+                for (suffix, buffer) in [("h", layer.hidden)] + (layer.cell == .lstm ? [("c", layer.cellState)] : []) {
+                    guard let t = moments["carry.l\(k).\(suffix)"], t.count == n else {
+                        throw fail("missing or misshapen state.carry.l\(k).\(suffix)")
+                    }
+                    t.withUnsafeBufferPointer { buffer.pointer.update(from: $0.baseAddress!, count: n) }
+                }
+            }
+        }
+        return trainer
+    }
+
+    /// FNV-1a over the token ids: tells whether resume sees the same corpus.
+    static func fingerprint(_ tokens: [Int32]) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for t in tokens {
+            hash = (hash ^ UInt64(UInt32(bitPattern: t))) &* 0x100_0000_01b3
+        }
+        return String(hash, radix: 16)
+    }
+}
+
+extension TrainingSettings {
+    /// Reads back the `train.*` keys written by `metadata`.
+    init(metadata m: [String: String], name: String) throws {
+        self.init()
+        func get<T>(_ key: String, _ parse: (String) -> T?) throws -> T {
+            guard let s = m["train.\(key)"], let v = parse(s) else {
+                throw CharRNNError("\(name): missing or invalid train.\(key)")
+            }
+            return v
+        }
+        batchSize = try get("batch_size") { Int($0) }
+        sequenceLength = try get("seq_length") { Int($0) }
+        learningRate = try get("lr") { Float($0) }
+        optimizer = try get("optimizer") { OptimizerKind(rawValue: $0) }
+        clip = try get("clip") { Float($0) }
+        validationFraction = try get("val_fraction") { Double($0) }
+        seed = try get("seed") { UInt64($0) }
+        order = try get("order") { BatchOrder(rawValue: $0) }
+    }
+}

@@ -1,0 +1,34 @@
+import ArgumentParser
+import CharRNN
+
+/// `charrnn eval`: nats/char, bits/char and perplexity of a checkpoint on a text.
+struct EvalCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eval",
+        abstract: "Mean negative log-likelihood of a text under a checkpoint.",
+        discussion: """
+            Scores text[1…] given text[…n−2], starting from a zero state and carrying it through \
+            the whole text. Characters outside the vocabulary map to [UNK] when the vocabulary has \
+            it; otherwise they are listed and the command fails.
+            """)
+
+    @Option(help: "A charrnn-v1 checkpoint.") var checkpoint: String
+    @Option(help: "UTF-8 text to score.") var text: String
+    @Flag(help: "Print one JSON line: chars, nats_per_char, bits_per_char, perplexity.") var json = false
+
+    func run() throws {
+        try CLI.reportingErrors {
+            let model = try CLI.loadModel(checkpoint)
+            let tokens = try model.vocabulary.encodeAll(try UTF8Text.read(path: text), what: text)
+            let r = try Evaluation.evaluate(model, tokens: tokens)
+            if json {
+                print(
+                    "{\"chars\": \(r.characters), \"nats_per_char\": \(r.natsPerCharacter), \"bits_per_char\": \(r.bitsPerCharacter), \"perplexity\": \(r.perplexity)}"
+                )
+            } else {
+                print("\(text): \(grouped(r.characters)) characters scored")
+                print("  \(format(r.natsPerCharacter, 4)) nats/char, \(format(r.bitsPerCharacter, 4)) bits/char, perplexity \(format(r.perplexity, 3))")
+            }
+        }
+    }
+}

@@ -1,0 +1,129 @@
+import ArgumentParser
+import CharRNN
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// `charrnn info CKPT`: what a checkpoint holds, without running it.
+struct InfoCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "info",
+        abstract: "Show a checkpoint's architecture, vocabulary and metadata.")
+
+    @Argument(help: "A charrnn-v1 checkpoint (.safetensors).")
+    var checkpoint: String
+
+    func run() throws {
+        let loaded: Checkpoint
+        do {
+            loaded = try Checkpoint.load(path: checkpoint)
+        } catch let error as CharRNNError {
+            printError("charrnn: \(error.message)")
+            throw ExitCode(1)
+        }
+        print(Self.report(loaded, path: checkpoint))
+    }
+
+    static func report(_ checkpoint: Checkpoint, path: String) -> String {
+        let config = checkpoint.config
+        var lines = [
+            "file:         \(path)",
+            "format:       \(Checkpoint.format)",
+            "architecture: \(config.summary)",
+            "dropout:      \(config.dropout)",
+            "parameters:   \(grouped(config.parameterCount))",
+            "vocabulary:   \(checkpoint.vocabulary.count) symbols",
+        ]
+        lines += wrapped(checkpoint.vocabulary.symbols.map(readableSymbol), indent: "  ", width: 78)
+        if checkpoint.metadata.isEmpty {
+            lines.append("metadata:     none")
+        } else {
+            lines.append("metadata:")
+            for (key, value) in checkpoint.metadata.sorted(by: { $0.key < $1.key }) {
+                lines.append("  \(escaped(key)): \(escaped(value))")
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// A vocabulary symbol as something visible: ⏎ for newline, ␣ for space, control pictures
+    /// for other controls, ◌ under combining marks, U+XXXX for invisible or unassigned scalars.
+    static func readableSymbol(_ symbol: String) -> String {
+        guard symbol != Vocabulary.unknownSymbol, let scalar = symbol.unicodeScalars.first else { return symbol }
+        switch scalar {
+        case "\n": return "⏎"
+        case " ": return "␣"
+        case "\t": return "⇥"
+        case "\u{00}"..."\u{1F}": return String(Unicode.Scalar(0x2400 + scalar.value)!)
+        case "\u{7F}": return "␡"
+        default: break
+        }
+        switch scalar.properties.generalCategory {
+        case .nonspacingMark, .spacingMark, .enclosingMark:
+            return "◌" + symbol
+        case .control, .format, .lineSeparator, .paragraphSeparator, .spaceSeparator, .privateUse, .surrogate,
+            .unassigned:
+            return codePoint(scalar)
+        default:
+            return symbol
+        }
+    }
+
+    private static func codePoint(_ scalar: Unicode.Scalar) -> String {
+        let hex = String(scalar.value, radix: 16, uppercase: true)
+        return "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+    }
+
+    /// Metadata text on one line: control characters as Swift escapes.
+    private static func escaped(_ text: String) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            if scalar.properties.generalCategory == .control {
+                out += scalar.escaped(asASCII: false)
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    /// 1234567 → "1,234,567".
+    private static func grouped(_ n: Int) -> String {
+        let digits = Array(String(n))
+        var out = ""
+        for (i, d) in digits.enumerated() {
+            if i > 0, (digits.count - i) % 3 == 0 { out += "," }
+            out.append(d)
+        }
+        return out
+    }
+
+    private static func wrapped(_ words: [String], indent: String, width: Int) -> [String] {
+        var lines: [String] = []
+        var line = indent
+        for word in words {
+            if line.count > indent.count, line.count + 1 + word.count > width {
+                lines.append(line)
+                line = indent
+            }
+            line += (line.count > indent.count ? " " : "") + word
+        }
+        if line.count > indent.count { lines.append(line) }
+        return lines
+    }
+}
+
+/// One line on standard error (no Foundation, and no global `stderr` in Swift 6 mode).
+private func printError(_ message: String) {
+    let line = message + "\n"
+    var utf8 = Array(line.utf8)
+    var done = 0
+    while done < utf8.count {
+        let n = utf8.withUnsafeMutableBytes { write(2, $0.baseAddress! + done, $0.count - done) }
+        if n <= 0 { break }
+        done += n
+    }
+}

@@ -1,0 +1,6 @@
+"""PyTorch twin of the charrnn Swift engine: model, charrnn-v1 checkpoints, training, Keras import."""
+from .model import (CharRNN, CheckpointError, encode, load_charrnn, parameter_shapes, save_charrnn,
+                    vocab_from_text)
+
+__all__ = ["CharRNN", "CheckpointError", "encode", "load_charrnn", "parameter_shapes", "save_charrnn",
+           "vocab_from_text"]
