@@ -13,7 +13,7 @@ public enum Bars {
     }
 }
 
-/// The distribution pane: a title with the entropy, then one row per candidate (glyph, bar,
+/// The distribution pane: a title with the temperature and the entropy, then one row per candidate (glyph, bar,
 /// percent), the drawn character's row highlighted. When the drawn character is not among
 /// the candidates shown, it gets a row of its own at the bottom.
 public struct DistributionPane {
@@ -36,9 +36,14 @@ public struct DistributionPane {
     public func draw(into frame: inout Frame, at rect: Rect, widths: ColumnWidth) {
         guard rect.height > 0, rect.width >= 8 else { return }
         let entropy = distribution.map { "H=" + NumberText.fixed(Double($0.entropy), decimals: 2) + " bits" }
-        let header = widths.fit(" " + title, columns: rect.width)
-        frame.put(header, row: rect.row, column: rect.column, style: .label, widths: widths)
-        if let entropy, widths.columns(of: title) + widths.columns(of: entropy) + 3 <= rect.width {
+        var heading = title
+        if let t = distribution?.temperature {
+            let withTemperature = heading + " at T=" + NumberText.fixed(Double(t), decimals: 2)
+            let needed = widths.columns(of: withTemperature) + (entropy.map { widths.columns(of: $0) + 3 } ?? 2)
+            if needed <= rect.width { heading = withTemperature }
+        }
+        frame.put(widths.fit(" " + heading, columns: rect.width), row: rect.row, column: rect.column, style: .label, widths: widths)
+        if let entropy, widths.columns(of: heading) + widths.columns(of: entropy) + 3 <= rect.width {
             frame.put(
                 entropy, row: rect.row, column: rect.column + rect.width - widths.columns(of: entropy) - 1,
                 style: .label, widths: widths)

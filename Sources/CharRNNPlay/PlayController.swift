@@ -129,7 +129,7 @@ public final class PlayController {
         let seedValue = fixedRandomSeed ?? UInt64.random(in: 0...999_999)
         let samplers = state.samplers
         do {
-            let skipped = try session.start(seed: seed, samplers: samplers, randomSeed: seedValue)
+            let note = try session.start(seed: seed, samplers: samplers, randomSeed: seedValue)
             texts = samplers.map { _ in
                 var text = StreamText()
                 text.appendSeed(seed)
@@ -139,10 +139,7 @@ public final class PlayController {
             credit = 0
             rate.restart(at: clock())
             fetchDistributions(next: true)
-            if !skipped.isEmpty {
-                let shown = skipped.prefix(8).map { Glyphs.label($0) }.joined(separator: " ")
-                say("skipped \(skipped.count) seed character(s) not in the vocabulary: \(shown)", error: true)
-            }
+            if let note { say(note, error: true) }
         } catch {
             state.activeSeed = nil
             clearStreams()

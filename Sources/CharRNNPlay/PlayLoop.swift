@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// A terminal the play loop can read keys from and draw frames on.
 public protocol PlayTerminal: AnyObject {
     /// Current size in cells.
@@ -23,6 +29,13 @@ public enum PlayExit: Equatable, Sendable {
 /// keys until the frame is over. Keys take effect within a frame whatever the speed.
 public enum PlayLoop {
     public static let framesPerSecond = 30.0
+
+    /// Seconds on the monotonic clock: the loop's and the controller's time.
+    public static func monotonicSeconds() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+    }
 
     public static func run(
         _ controller: PlayController, on terminal: PlayTerminal, clock: () -> Double

@@ -10,9 +10,9 @@ public protocol PlaySession: AnyObject {
     func load(checkpoint path: String) throws
 
     /// Starts one stream per sampler from a fresh state, primed with `seed`; the random
-    /// generators are seeded from `randomSeed`. Returns the seed's characters that are not in
-    /// the vocabulary (they are skipped).
-    func start(seed: String, samplers: [PlaySampler], randomSeed: UInt64) throws -> [Unicode.Scalar]
+    /// generators are seeded from `randomSeed`. Returns a one-line note when some of the seed's
+    /// characters are not in the vocabulary (left out, or fed as `[UNK]`).
+    func start(seed: String, samplers: [PlaySampler], randomSeed: UInt64) throws -> String?
 
     /// Changes one running stream's sampler without touching its state.
     func update(stream: Int, sampler: PlaySampler) throws
@@ -95,10 +95,14 @@ public struct DistributionView: Equatable, Sendable {
     public var chosen: Candidate?
     /// Entropy of the whole distribution, in bits.
     public var entropy: Float
+    /// The temperature the probabilities are at (1 for a greedy stream's bars, which show the
+    /// model's own distribution rather than the point mass greedy draws from).
+    public var temperature: Float
 
-    public init(candidates: [Candidate], chosen: Candidate?, entropy: Float) {
+    public init(candidates: [Candidate], chosen: Candidate?, entropy: Float, temperature: Float) {
         self.candidates = candidates
         self.chosen = chosen
         self.entropy = entropy
+        self.temperature = temperature
     }
 }

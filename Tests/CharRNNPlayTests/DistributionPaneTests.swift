@@ -26,7 +26,7 @@ struct DistributionPaneTests {
             .init(symbol: "e", probability: 0.5), .init(symbol: " ", probability: 0.25),
             .init(symbol: "\n", probability: 0.125), .init(symbol: "t", probability: 0.0625),
         ],
-        chosen: .init(symbol: " ", probability: 0.25), entropy: 1.75)
+        chosen: .init(symbol: " ", probability: 0.25), entropy: 1.75, temperature: 0.8)
 
     func draw(_ view: DistributionView?, bars: Int, height: Int = 8) -> Frame {
         var frame = Frame(width: 24, height: height)
@@ -40,6 +40,10 @@ struct DistributionPaneTests {
         let lines = draw(view, bars: 4).lines()
         #expect(lines[0].contains("next"))
         #expect(lines[0].contains("H=1.75 bits"))
+        var wide = Frame(width: 34, height: 3)
+        DistributionPane(distribution: view, barCount: 2)
+            .draw(into: &wide, at: Rect(row: 0, column: 0, width: 34, height: 3), widths: .standard)
+        #expect(wide.lines()[0] == " next at T=0.80       H=1.75 bits ")
         #expect(lines[1] == " e  ██████        50.0% ")
         #expect(lines[2] == " ␣  ███           25.0% ")
         #expect(lines[3].hasPrefix(" ⏎  █▌"))

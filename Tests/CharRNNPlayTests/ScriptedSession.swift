@@ -34,7 +34,7 @@ final class ScriptedSession: PlaySession {
         model = ModelDescription(name: CheckpointCycle.displayName(path), summary: "LSTM 2×16")
     }
 
-    func start(seed: String, samplers: [PlaySampler], randomSeed: UInt64) throws -> [Unicode.Scalar] {
+    func start(seed: String, samplers: [PlaySampler], randomSeed: UInt64) throws -> String? {
         if seed == "!fail" { throw CharRNNError("seed refused") }
         starts.append((seed, samplers, randomSeed))
         self.samplers = samplers
@@ -43,7 +43,7 @@ final class ScriptedSession: PlaySession {
         for s in seed.unicodeScalars where outOfVocabulary.contains(s) && !skipped.contains(s) {
             skipped.append(s)
         }
-        return skipped
+        return skipped.isEmpty ? nil : "prime: skipped \(skipped.count) character(s) outside the vocabulary"
     }
 
     func update(stream: Int, sampler: PlaySampler) throws {
@@ -96,7 +96,7 @@ final class ScriptedSession: PlaySession {
         return DistributionView(
             candidates: Array(candidates.prefix(count)),
             chosen: chosen.flatMap { c in candidates.first { $0.symbol == c } },
-            entropy: Float(entropy))
+            entropy: Float(entropy), temperature: sampler.isGreedy ? 1 : sampler.temperature)
     }
 }
 
