@@ -15,6 +15,10 @@ enum BLAS {
         _ out: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>,
         m: Int, n: Int, k: Int, accumulate: Bool = false
     ) {
+        if m == 1 {  // one row (batch-1 evaluation): a mat-vec, without gemm's packing of w
+            matvec(out, w, x, m: n, n: k, accumulate: accumulate)
+            return
+        }
         cblas_sgemm(
             CblasRowMajor, CblasNoTrans, CblasTrans, Int32(m), Int32(n), Int32(k),
             1, x, Int32(k), w, Int32(k), accumulate ? 1 : 0, out, Int32(n))

@@ -1,0 +1,223 @@
+/// A model and one or more streams continuing the same prime side by side, each with its own
+/// hidden state, sampler and text: the engine behind `charrnn generate` and the terminal UI.
+///
+///     let session = GenerationSession(model: model)
+///     try session.addStream(settings: .greedy, seed: 0)
+///     try session.addStream(settings: SamplerSettings(temperature: 0.8), seed: 42)
+///     session.prime(with: "ROMEO:")
+///     let report = session.step(stream: 1)   // report.character, .top, .entropy, .surprisal
+///
+/// Priming feeds the prime once and copies the resulting state into every stream; that state is
+/// kept so `resetToPrime()` restores it exactly. A prime that gives no token (empty, or all left
+/// out) feeds a start token instead: newline if the vocabulary has it, else space, else id 0.
+/// Random generators are never rewound by resets: a reset stream continues differently; use
+/// `reseed(stream:seed:)` to repeat a continuation.
+public final class GenerationSession {
+    public private(set) var model: CharRNNModel
+    public private(set) var streams: [GenerationStream] = []
+    /// The prime as given.
+    public private(set) var prime: String = ""
+    public private(set) var primeReport = PrimeReport()
+    /// How many entries each report's `top` holds, 1...TopEntries.capacity.
+    public private(set) var topCount: Int
+
+    public var vocabulary: Vocabulary { model.vocabulary }
+
+    private var streamingModel: StreamingModel
+    /// The state right after priming; zero (never stepped) before any prime and after a full reset.
+    private var primedState: StreamingState
+    private var isPrimed = false
+    /// characters[V]: each token's character, U+FFFD for `[UNK]`.
+    private var characters: [Unicode.Scalar]
+
+    public static let unknownCharacter: Unicode.Scalar = "\u{FFFD}"
+
+    /// How a model swap re-primes the streams.
+    public enum ModelSwapPriming: Sendable {
+        /// Each stream is fed the prime and then its own generated text and goes on from there.
+        case textSoFar
+        /// Each stream goes back to the prime; generated text is dropped.
+        case primeOnly
+    }
+
+    public init(model: CharRNNModel, topCount: Int = 10) throws {
+        guard (1...TopEntries.capacity).contains(topCount) else {
+            throw CharRNNError("top entries per report must be in 1...\(TopEntries.capacity), got \(topCount)")
+        }
+        self.model = model
+        self.topCount = topCount
+        streamingModel = StreamingModel(model)
+        primedState = streamingModel.makeState()
+        characters = Self.characterTable(model.vocabulary)
+    }
+
+    /// Adds a stream in the current primed state (or zero state before any prime).
+    @discardableResult
+    public func addStream(settings: SamplerSettings, seed: UInt64) throws -> GenerationStream {
+        let sampler = try Sampler(
+            settings: settings, vocabularySize: model.config.vocabularySize, seed: seed)
+        let stream = GenerationStream(
+            index: streams.count, model: streamingModel, sampler: sampler, primeText: prime)
+        stream.state.copy(from: primedState)
+        streams.append(stream)
+        return stream
+    }
+
+    public func removeStream(at index: Int) {
+        streams.remove(at: index)
+        for (i, s) in streams.enumerated() { s.index = i }
+    }
+
+    /// Resets every stream to the zero state, feeds the prime, and clears generated text.
+    @discardableResult
+    public func prime(with text: String) -> PrimeReport {
+        prime = text
+        isPrimed = true
+        primedState.reset()
+        primeReport = feed(text.unicodeScalars, into: primedState, startIfEmpty: true)
+        for stream in streams {
+            stream.primeText = text
+            stream.clearGenerated()
+            stream.state.copy(from: primedState)
+        }
+        return primeReport
+    }
+
+    /// Samples one character on one stream and feeds it back; the others are untouched.
+    public func step(stream index: Int) -> StepReport {
+        let stream = streams[index]
+        startIfNeeded(stream)
+        return stream.step(model: streamingModel, characters: characters, topCount: topCount)
+    }
+
+    /// One step on every stream, in order. Allocates the returned array.
+    public func stepAll() -> [StepReport] { streams.indices.map { step(stream: $0) } }
+
+    /// The distribution of a stream's next character without drawing it (no random numbers
+    /// used): e.g. for bars right after priming or after a settings change.
+    public func nextDistribution(stream index: Int) -> NextCharacterDistribution {
+        let stream = streams[index]
+        startIfNeeded(stream)
+        return stream.describeNext(topCount: topCount).0
+    }
+
+    /// Replaces a stream's settings (validated; on error the old ones stay). Takes effect at
+    /// its next step.
+    public func update(settings: SamplerSettings, stream index: Int) throws {
+        try streams[index].sampler.update(settings: settings)
+    }
+
+    public func reseed(stream index: Int, seed: UInt64) { streams[index].sampler.reseed(seed) }
+
+    public func setTopCount(_ n: Int) throws {
+        guard (1...TopEntries.capacity).contains(n) else {
+            throw CharRNNError("top entries per report must be in 1...\(TopEntries.capacity), got \(n)")
+        }
+        topCount = n
+    }
+
+    /// Every stream back to the state right after priming, generated text cleared.
+    public func resetToPrime() { streams.indices.forEach(resetToPrime(stream:)) }
+
+    public func resetToPrime(stream index: Int) {
+        streams[index].clearGenerated()
+        streams[index].state.copy(from: primedState)
+    }
+
+    /// Zero state, empty prime and text for every stream. The next step or query feeds the
+    /// start token, as an empty prime would.
+    public func resetAll() {
+        prime = ""
+        isPrimed = false
+        primeReport = PrimeReport()
+        primedState.reset()
+        for stream in streams {
+            stream.primeText = ""
+            stream.clearGenerated()
+            stream.state.reset()
+        }
+    }
+
+    /// Swaps in another model (another vocabulary is fine). Settings and random generators
+    /// carry over. `.textSoFar` (the default) re-feeds each stream its prime and generated text
+    /// so it goes on where it was; `.primeOnly` restarts every stream from the prime. The
+    /// returned report covers the prime and, for `.textSoFar`, the generated text (characters the
+    /// new vocabulary lacks).
+    @discardableResult
+    public func replaceModel(_ newModel: CharRNNModel, priming: ModelSwapPriming = .textSoFar) throws
+        -> PrimeReport
+    {
+        let newStreaming = StreamingModel(newModel)
+        for stream in streams { try stream.adopt(newStreaming) }
+        model = newModel
+        streamingModel = newStreaming
+        primedState = newStreaming.makeState()
+        characters = Self.characterTable(newModel.vocabulary)
+        var report = PrimeReport()
+        if isPrimed {
+            report = feed(prime.unicodeScalars, into: primedState, startIfEmpty: true)
+            primeReport = report
+        }
+        for stream in streams {
+            stream.state.copy(from: primedState)
+            if priming == .primeOnly {
+                stream.clearGenerated()
+            } else if !stream.generatedText.isEmpty {
+                startIfNeeded(stream)
+                let more = feed(stream.generatedText.unicodeScalars, into: stream.state, startIfEmpty: false)
+                report.tokenCount += more.tokenCount
+                for c in more.mappedToUnknown where !report.mappedToUnknown.contains(c) {
+                    report.mappedToUnknown.append(c)
+                }
+                for c in more.skipped where !report.skipped.contains(c) { report.skipped.append(c) }
+            }
+        }
+        return report
+    }
+
+    /// After a full reset no token has been fed, so there are no logits yet: feed the start token.
+    private func startIfNeeded(_ stream: GenerationStream) {
+        guard !stream.state.stepped else { return }
+        streamingModel.step(Self.startToken(model.vocabulary), stream.state)
+    }
+
+    /// Feeds text into a state, mapping characters outside the vocabulary to `[UNK]` or leaving
+    /// them out, and feeding the start token when nothing was fed and `startIfEmpty`.
+    private func feed(
+        _ text: String.UnicodeScalarView, into state: StreamingState, startIfEmpty: Bool
+    ) -> PrimeReport {
+        var report = PrimeReport()
+        let vocabulary = model.vocabulary
+        for scalar in text {
+            guard let id = vocabulary.id(of: scalar) else {
+                if !report.skipped.contains(scalar) { report.skipped.append(scalar) }
+                continue
+            }
+            if id == vocabulary.unknownID, vocabulary.scalar(of: id) != scalar,
+                !report.mappedToUnknown.contains(scalar)
+            {
+                report.mappedToUnknown.append(scalar)
+            }
+            streamingModel.step(id, state)
+            report.tokenCount += 1
+        }
+        if report.tokenCount == 0 && startIfEmpty {
+            let start = Self.startToken(vocabulary)
+            streamingModel.step(start, state)
+            report.startToken = start
+        }
+        return report
+    }
+
+    /// Newline if the vocabulary has it, else space, else id 0.
+    public static func startToken(_ vocabulary: Vocabulary) -> Int {
+        for candidate: Unicode.Scalar in ["\n", " "] {
+            if let id = vocabulary.id(of: candidate), id != vocabulary.unknownID { return id }
+        }
+        return 0
+    }
+
+    private static func characterTable(_ vocabulary: Vocabulary) -> [Unicode.Scalar] {
+        (0..<vocabulary.count).map { vocabulary.scalar(of: $0) ?? unknownCharacter }
+    }
+}

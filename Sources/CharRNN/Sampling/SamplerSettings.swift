@@ -1,0 +1,69 @@
+/// What a `Sampler` does to the logits before it draws: a plain value that front ends fill from
+/// their flags or keys, validated here and nowhere else.
+///
+/// Pipeline (see docs/sampling.md): temperature → top-k → top-p → min-p → renormalise → draw.
+public struct SamplerSettings: Equatable, Sendable {
+    public var method: SamplingMethod
+    /// Divides the logits. 0 means greedy; must be finite and ≥ 0.
+    public var temperature: Float
+    /// Keep only the k most likely characters (k ≥ 1); nil keeps all.
+    public var topK: Int?
+    /// Keep the smallest set of most likely characters whose probability reaches p, p in (0, 1].
+    public var topP: Float?
+    /// Keep characters whose probability is at least minP × the largest, minP in [0, 1).
+    public var minP: Float?
+
+    public init(
+        method: SamplingMethod = .multinomial, temperature: Float = 1, topK: Int? = nil,
+        topP: Float? = nil, minP: Float? = nil
+    ) {
+        self.method = method
+        self.temperature = temperature
+        self.topK = topK
+        self.topP = topP
+        self.minP = minP
+    }
+
+    public static let greedy = SamplerSettings(method: .greedy)
+
+    /// Throws a `CharRNNError` naming the first out-of-range setting; nothing is clamped.
+    public func validate() throws {
+        guard temperature.isFinite, temperature >= 0 else {
+            throw CharRNNError("temperature must be a finite number ≥ 0, got \(temperature)")
+        }
+        if let topK, topK < 1 {
+            throw CharRNNError("top-k must be at least 1, got \(topK)")
+        }
+        if let topP, !(topP > 0 && topP <= 1) {
+            throw CharRNNError("top-p must be in (0, 1], got \(topP)")
+        }
+        if let minP, !(minP >= 0 && minP < 1) {
+            throw CharRNNError("min-p must be in [0, 1), got \(minP)")
+        }
+    }
+
+    /// Whether every draw is the argmax: the greedy method, or temperature 0.
+    public var isDeterministic: Bool { method == .greedy || temperature == 0 }
+
+    /// "multinomial T=0.8 top-k=40 top-p=0.95", "greedy": for labels and status lines.
+    public var summary: String {
+        if method == .greedy { return "greedy" }
+        if temperature == 0 { return "\(method.rawValue) T=0 (greedy)" }
+        var parts = ["\(method.rawValue) T=\(temperature)"]
+        if let topK { parts.append("top-k=\(topK)") }
+        if let topP { parts.append("top-p=\(topP)") }
+        if let minP { parts.append("min-p=\(minP)") }
+        return parts.joined(separator: " ")
+    }
+
+    /// One paragraph for `--help` and the terminal UI's help screen.
+    public static let pipelineDescription = """
+        Sampling pipeline, in this order: the logits are divided by the temperature (T = 0 or \
+        --sampler greedy picks the most likely character); top-k keeps the k most likely \
+        characters; top-p keeps the smallest set of the remaining most likely characters whose \
+        probability reaches p; min-p keeps those whose probability is at least min-p times the \
+        largest; the kept probabilities are renormalised to sum to 1 and the next character is \
+        drawn from them (multinomial, or the Gumbel-max trick, which draws from the same \
+        distribution). Ties in the ranking go to the lower token id.
+        """
+}
