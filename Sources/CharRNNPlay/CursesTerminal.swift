@@ -178,7 +178,7 @@ enum Signals {
             sigaction(s, Signals.previous + Int(s), nil)
         }
         sigemptyset(&crash.sa_mask)
-        crash.sa_flags = Int32(SA_RESETHAND)
+        crash.sa_flags = Int32(bitPattern: UInt32(truncatingIfNeeded: SA_RESETHAND))
         for s in crashSignals { sigaction(s, &crash, nil) }
     }
 

@@ -47,25 +47,27 @@ public struct Layout: Equatable, Sendable {
         let body = Rect(row: 1, column: 0, width: width, height: height - 2)
         let wantedBarsHeight = barCount + 1  // title row + one row per bar
         if sideBySide {
-            let left = (width - 1) / 2
-            let right = width - 1 - left
+            // left │ right, with a blank column either side of the separator.
+            let left = (width - 3) / 2
+            let right = width - 3 - left
             streams = [
                 Layout.column(Rect(row: body.row, column: 0, width: left, height: body.height), wantedBarsHeight),
-                Layout.column(Rect(row: body.row, column: left + 1, width: right, height: body.height), wantedBarsHeight),
+                Layout.column(
+                    Rect(row: body.row, column: left + 3, width: right, height: body.height), wantedBarsHeight),
             ]
-            separators = [left]
+            separators = [left + 1]
         } else if width >= 2 * Layout.sideBarsWidth {
             let barsWidth = Layout.sideBarsWidth
-            let textWidth = width - barsWidth - 1
+            let textWidth = width - barsWidth - 2  // a blank column before the separator
             streams = [
                 StreamPane(
                     label: nil,
                     text: Rect(row: body.row, column: 0, width: textWidth, height: body.height),
                     bars: Rect(
-                        row: body.row, column: textWidth + 1, width: barsWidth,
+                        row: body.row, column: textWidth + 2, width: barsWidth,
                         height: min(body.height, wantedBarsHeight)))
             ]
-            separators = [textWidth]
+            separators = [textWidth + 1]
         } else {
             streams = [Layout.stacked(body, wantedBarsHeight, label: false)]
             separators = []
