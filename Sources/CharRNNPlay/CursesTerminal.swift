@@ -27,8 +27,8 @@ public final class CursesTerminal: PlayTerminal {
         let terminal = CursesTerminal(window: window)
         Signals.install()
         defer {
-            Signals.uninstall()
             endwin()
+            Signals.uninstall()
             delscreen(screen)
         }
         terminal.configure()
@@ -167,6 +167,12 @@ enum Signals {
 
     static func install() {
         pending.store(0, ordering: .relaxed)
+        // A parent may have left these blocked (threads of test runners and thread pools
+        // block signals, and children inherit the mask): unblock them, or SIGTERM is ignored.
+        var stops = sigset_t()
+        sigemptyset(&stops)
+        for s in stopSignals { sigaddset(&stops, s) }
+        pthread_sigmask(SIG_UNBLOCK, &stops, nil)
         for s in stopSignals + crashSignals { sigaction(s, nil, previous + Int(s)) }
         var stop = sigaction()
         stop.__sigaction_handler.sa_handler = { s in Signals.pending.store(s, ordering: .relaxed) }
