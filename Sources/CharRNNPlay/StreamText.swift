@@ -83,19 +83,37 @@ public struct StreamText: Sendable {
         return rowRanges.reversed().map { cells($0, width: width, tint: tint, widths: widths) }
     }
 
-    /// The first character index of each row of the logical line [start, end).
+    /// The first character index of each row of the logical line [start, end), wrapping at
+    /// word boundaries: a word that reaches the edge moves to the next row whole, unless it is
+    /// longer than a row; a space that reaches the edge ends the row (it is not drawn).
     private func rowStarts(from start: Int, to end: Int, width: Int, widths: ColumnWidth) -> [Int] {
         var starts = [start]
         var column = 0
-        for i in start..<end {
-            var w = columns(of: characters[i], at: column, width: width, widths: widths)
-            if w > width - column {
-                starts.append(i)
-                column = 0
-                w = columns(of: characters[i], at: 0, width: width, widths: widths)
+        var wordStart: Int?  // index after the last space of the current row
+        var i = start
+        while i < end {
+            let c = characters[i]
+            let w = columns(of: c, at: column, width: width, widths: widths)
+            if w <= width - column {
+                column += w
+                if c.symbol == " " || c.symbol == "\t" { wordStart = i + 1 }
+                i += 1
+                continue
             }
-            column += w
+            if c.symbol == " " {  // swallowed at the end of the row
+                starts.append(i + 1)
+                column = 0
+                wordStart = nil
+                i += 1
+                continue
+            }
+            let rowStart = wordStart.flatMap { $0 > starts[starts.count - 1] && $0 < i ? $0 : nil } ?? i
+            starts.append(rowStart)
+            wordStart = nil
+            column = 0
+            i = rowStart  // lay the moved word out again from the start of the row
         }
+        if starts.count > 1, starts[starts.count - 1] == end { starts.removeLast() }
         return starts
     }
 
@@ -120,6 +138,7 @@ public struct StreamText: Sendable {
             let c = characters[i]
             let style: Style = c.isSeed ? .seed : (tint ? StreamText.tint(c.surprisal) : .plain)
             let w = columns(of: c, at: column, width: width, widths: widths)
+            guard w <= width - column else { continue }  // a space swallowed at the edge
             guard let s = c.symbol else {
                 row.append(Cell(text: String(Glyphs.unknown), columns: 1, style: style))
                 column += 1

@@ -22,6 +22,30 @@ struct StreamTextTests {
         #expect(plain(t.lastRows(width: 4, height: 2, tint: false)) == ["efgh", "ij"])
     }
 
+    @Test("rows break between words; a word longer than a row breaks inside")
+    func wordWrapping() {
+        let t = text(seed: "", generated: "to be or not to be")
+        #expect(plain(t.lastRows(width: 8, height: 10, tint: false)) == ["to be or", "not to ", "be"])
+        let long = text(seed: "", generated: "a wonderfully long word")
+        #expect(plain(long.lastRows(width: 6, height: 10, tint: false)) == ["a ", "wonder", "fully ", "long ", "word"])
+    }
+
+    @Test("a space that reaches the edge ends the row and is not drawn")
+    func spaceAtEdge() {
+        let t = text(seed: "", generated: "abcd efgh")
+        #expect(plain(t.lastRows(width: 4, height: 10, tint: false)) == ["abcd", "efgh"])
+        let rows = t.lastRows(width: 4, height: 10, tint: false)
+        #expect(rows.allSatisfy { $0.map(\.columns).reduce(0, +) <= 4 })
+    }
+
+    @Test("a word moves to the next row as it grows past the edge")
+    func growingWord() {
+        var t = text(seed: "", generated: "one tw")
+        #expect(plain(t.lastRows(width: 7, height: 10, tint: false)) == ["one tw"])
+        for s in "o!".unicodeScalars { t.append(GeneratedCharacter(symbol: s, surprisal: 0)) }
+        #expect(plain(t.lastRows(width: 7, height: 10, tint: false)) == ["one ", "two!"])
+    }
+
     @Test("newlines end rows; after a final newline the last row is empty")
     func newlines() {
         let t = text(seed: "ab\n", generated: "cd\n")
