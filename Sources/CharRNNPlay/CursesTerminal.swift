@@ -106,8 +106,20 @@ public final class CursesTerminal: PlayTerminal {
         var value: wint_t = 0
         let result = wget_wch(window, &value)
         if result == cnc_key_code_yes() { return CursesTerminal.key(code: Int32(value)) }
-        if result == cnc_ok() { return Key.fromCharacter(UInt32(value)) }
-        return nil
+        guard result == cnc_ok() else { return nil }
+        if value == 27, drainEscapeSequence() { return nil }
+        return Key.fromCharacter(UInt32(value))
+    }
+
+    /// After an Esc, whatever arrived with it (Alt-key combinations, escape sequences curses
+    /// does not know, such as Ctrl-arrows on some terminals) is read and dropped, so that only
+    /// a lone Esc quits. True when something was dropped.
+    private func drainEscapeSequence() -> Bool {
+        wtimeout(window, 0)
+        var value: wint_t = 0
+        var dropped = 0
+        while dropped < 32, wget_wch(window, &value) != cnc_err() { dropped += 1 }
+        return dropped > 0
     }
 
     private static func key(code: Int32) -> Key? {

@@ -242,6 +242,12 @@ struct PlayTmuxTests {
         try tmux.tmux(["resize-window", "-t", tmux.target, "-x", "100", "-y", "30"])
         try tmux.wait("the full layout again") { s in s.count >= 30 && s[0].hasPrefix(" b │") && s[29].hasPrefix("seed›") }
 
+        // Alt-keys and escape sequences curses does not know are ignored: only a lone Esc quits.
+        try tmux.keys("M-x")
+        try tmux.type("\u{1B}[1;9Z")
+        usleep(300_000)
+        #expect(try tmux.screen().last { !$0.isEmpty }?.hasPrefix("seed›") == true)
+
         // Help overlay, closed by Esc.
         try tmux.keys("F1")
         try tmux.wait("the help") { s in s.contains { $0.contains("┌─ keys") } && s.contains { $0.contains("Ctrl-G") } }
