@@ -136,10 +136,6 @@ private func firstStreamRow(_ screen: [String]) -> String {
 
 @Suite("charrnn play in tmux", .serialized)
 struct PlayTmuxTests {
-    init() {
-        if !TmuxSession.installed { print("PlayTmuxTests skipped: tmux is not installed (scripts/install-deps installs it)") }
-    }
-
     /// Two copies of the tiny GRU fixture (a, b) and a broken checkpoint (c) in one folder.
     func checkpointFolder() throws -> String {
         let folder = try CharRNNBinary.temporaryFolder()
@@ -162,7 +158,7 @@ struct PlayTmuxTests {
 
     @Test(
         "types a seed, streams, changes temperature, bars, side by side, pause, checkpoints, resize, help, Ctrl-C",
-        .enabled(if: TmuxSession.installed, "tmux is not installed"), .timeLimit(.minutes(2)))
+        .enabled(if: TmuxSession.installed, "tmux is not installed (scripts/install-deps installs it)"), .timeLimit(.minutes(2)))
     func interactiveSession() throws {
         let folder = try checkpointFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
@@ -195,6 +191,13 @@ struct PlayTmuxTests {
         try tmux.wait("fewer bars") { percentRows($0) == 7 }
         try tmux.keys("Right")
         try tmux.wait("one more bar") { percentRows($0) == 8 }
+
+        // Speed.
+        try tmux.keys("PPage")
+        try tmux.wait("speed 60/s") { $0[0].contains("speed 60/s") }
+        try tmux.keys("NPage", "NPage")
+        try tmux.wait("speed 20/s") { $0[0].contains("speed 20/s") }
+        try tmux.keys("PPage")
 
         // Temperature.
         try tmux.keys("Up")
@@ -242,6 +245,12 @@ struct PlayTmuxTests {
         try tmux.tmux(["resize-window", "-t", tmux.target, "-x", "100", "-y", "30"])
         try tmux.wait("the full layout again") { s in s.count >= 30 && s[0].hasPrefix(" b │") && s[29].hasPrefix("seed›") }
 
+        // Ctrl-R forgets the text; Enter starts again from the seed line.
+        try tmux.keys("C-r")
+        try tmux.wait("the reset") { $0.contains { $0.contains("Type a seed and press Enter") } }
+        try tmux.keys("Enter")
+        try tmux.wait("streaming again") { firstStreamRow($0).hasPrefix("The ") }
+
         // Alt-keys and escape sequences curses does not know are ignored: only a lone Esc quits.
         try tmux.keys("M-x")
         try tmux.type("\u{1B}[1;9Z")
@@ -262,7 +271,7 @@ struct PlayTmuxTests {
 
     @Test(
         "SIGTERM ends the UI with the terminal restored and the signal's status",
-        .enabled(if: TmuxSession.installed, "tmux is not installed"), .timeLimit(.minutes(1)))
+        .enabled(if: TmuxSession.installed, "tmux is not installed (scripts/install-deps installs it)"), .timeLimit(.minutes(1)))
     func terminated() throws {
         let folder = try checkpointFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
