@@ -14,7 +14,7 @@ public final class CursesTerminal: PlayTerminal {
     /// terminal on the way out, however `body` ends: normally, by throwing, or by a stop
     /// signal turned into a return value.
     public static func withScreen<T>(_ body: (CursesTerminal) throws -> T) throws -> T {
-        setlocale(LC_ALL, "")
+        useUTF8Locale()
         guard let screen = newterm(nil, cnc_stdout(), cnc_stdin()) else {
             let term = getenv("TERM").map { String(cString: $0) } ?? "(unset)"
             throw CharRNNError("cannot open the terminal (TERM=\(term))")
@@ -33,6 +33,15 @@ public final class CursesTerminal: PlayTerminal {
         }
         terminal.configure()
         return try body(terminal)
+    }
+
+    /// The environment's locale, so wide characters work; when it is not UTF-8 (LANG unset, as
+    /// in many containers) the character type alone becomes C.UTF-8: the glyphs and bars are
+    /// UTF-8, and terminals today expect it.
+    private static func useUTF8Locale() {
+        setlocale(LC_ALL, "")
+        guard let codeset = nl_langinfo(nl_item(CODESET)), String(cString: codeset) != "UTF-8" else { return }
+        for name in ["C.UTF-8", "C.utf8", "en_US.UTF-8"] where setlocale(LC_CTYPE, name) != nil { return }
     }
 
     private let window: UnsafeMutablePointer<WINDOW>

@@ -14,9 +14,11 @@ private final class TmuxSession {
     let socket = "charrnn-play-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
     let target = "play"
 
-    /// Starts `command` (run by sh) in a detached window of the given size, UTF-8.
-    init(command: String, width: Int, height: Int, folder: String) throws {
-        let wrapped = "cd '\(folder)' && export LC_ALL=C.UTF-8 TERM=screen-256color && \(command)"
+    /// Starts `command` (run by sh) in a detached window of the given size, with a UTF-8
+    /// locale or, when `locale` is false, none at all (LANG and LC_* unset).
+    init(command: String, width: Int, height: Int, folder: String, locale: Bool = true) throws {
+        let environment = locale ? "export LC_ALL=C.UTF-8" : "unset LANG LC_ALL LC_CTYPE"
+        let wrapped = "cd '\(folder)' && \(environment) && export TERM=screen-256color && \(command)"
         try tmux([
             "-u", "-f", "/dev/null", "new-session", "-d", "-s", target, "-x", String(width), "-y", String(height),
             wrapped,
@@ -270,7 +272,7 @@ struct PlayTmuxTests {
     }
 
     @Test(
-        "SIGTERM ends the UI with the terminal restored and the signal's status",
+        "SIGTERM ends the UI with the terminal restored and the signal's status (no locale set: still UTF-8 bars)",
         .enabled(if: TmuxSession.installed, "tmux is not installed (scripts/install-deps installs it)"), .timeLimit(.minutes(1)))
     func terminated() throws {
         let folder = try checkpointFolder()
@@ -278,9 +280,10 @@ struct PlayTmuxTests {
         let binary = try CharRNNBinary.path()
         let tmux = try TmuxSession(
             command: "'\(binary)' play --checkpoint a.safetensors --prime 'The '; echo EXIT=$?; stty -a; sleep 60",
-            width: 80, height: 24, folder: folder)
+            width: 80, height: 24, folder: folder, locale: false)
         defer { tmux.kill() }
         try tmux.wait("streaming") { firstStreamRow($0).hasPrefix("The ") }
+        try tmux.wait("bars") { $0.contains { $0.contains("█") && $0.hasSuffix("%") } }
         let shell = try #require(Int32(try tmux.variable("pane_pid")))
         let children = try String(contentsOfFile: "/proc/\(shell)/task/\(shell)/children", encoding: .utf8)
         let pid = try #require(children.split(separator: " ").first.flatMap { Int32($0) })

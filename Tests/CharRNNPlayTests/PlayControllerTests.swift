@@ -168,6 +168,21 @@ struct PlayControllerTests {
         #expect(session.loaded.last == "ck/a.safetensors")
     }
 
+    @Test("--checkpoints DIR: Tab lists that folder instead of the checkpoint's")
+    func checkpointFolder() {
+        let session = ScriptedSession()
+        var listed: [String] = []
+        let c = PlayController(
+            session: session, state: PlayState(), checkpoint: "ck/a.safetensors", checkpointFolder: "more",
+            clock: clock.read, listCheckpoints: { folder in
+                listed.append(folder)
+                return ["more/x.safetensors"]
+            })
+        c.handle(.tab)
+        #expect(listed == ["more"])
+        #expect(session.loaded == ["more/x.safetensors"])
+    }
+
     @Test("a checkpoint that fails to load shows its error and the previous one stays in use")
     func failedLoad() {
         let session = ScriptedSession()
