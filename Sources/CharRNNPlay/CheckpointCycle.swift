@@ -33,7 +33,9 @@ public struct CheckpointCycle: Equatable, Sendable {
         } else if forward {
             next = candidates.first { CheckpointCycle.name($0) > CheckpointCycle.name(position) } ?? candidates[0]
         } else {
-            next = candidates.last { CheckpointCycle.name($0) < CheckpointCycle.name(position) } ?? candidates[candidates.count - 1]
+            next =
+                candidates.last { CheckpointCycle.name($0) < CheckpointCycle.name(position) }
+                ?? candidates[candidates.count - 1]
         }
         position = next
         return next

@@ -70,7 +70,10 @@ public final class CursesTerminal: PlayTerminal {
             nextPair += 1
             return nextPair - 1
         }
-        let bold = cnc_a_bold(), reverse = cnc_a_reverse(), dim = cnc_a_dim(), normal = cnc_a_normal()
+        let bold = cnc_a_bold()
+        let reverse = cnc_a_reverse()
+        let dim = cnc_a_dim()
+        let normal = cnc_a_normal()
         let status = pair(Int16(COLOR_WHITE), Int16(COLOR_BLUE))
         attributes = [
             .plain: (normal, 0),

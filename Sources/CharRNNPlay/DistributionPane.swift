@@ -42,7 +42,9 @@ public struct DistributionPane {
             let needed = widths.columns(of: withTemperature) + (entropy.map { widths.columns(of: $0) + 3 } ?? 2)
             if needed <= rect.width { heading = withTemperature }
         }
-        frame.put(widths.fit(" " + heading, columns: rect.width), row: rect.row, column: rect.column, style: .label, widths: widths)
+        frame.put(
+            widths.fit(" " + heading, columns: rect.width), row: rect.row, column: rect.column, style: .label,
+            widths: widths)
         if let entropy, widths.columns(of: heading) + widths.columns(of: entropy) + 3 <= rect.width {
             frame.put(
                 entropy, row: rect.row, column: rect.column + rect.width - widths.columns(of: entropy) - 1,

@@ -11,7 +11,8 @@ enum CharRNNBinary {
         candidates.append(testExecutable.deletingLastPathComponent().appendingPathComponent("charrnn").path)
         for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
             candidates.append(
-                URL(fileURLWithPath: bundle.bundlePath).deletingLastPathComponent().appendingPathComponent("charrnn").path)
+                URL(fileURLWithPath: bundle.bundlePath).deletingLastPathComponent().appendingPathComponent("charrnn")
+                    .path)
         }
         candidates.append(packageRoot + "/.build/debug/charrnn")
         guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
@@ -54,7 +55,8 @@ enum CharRNNBinary {
     static func run(_ arguments: [String], in folder: String? = nil) throws -> Run {
         let scratch = try temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: scratch) }
-        let outPath = scratch + "/stdout", errPath = scratch + "/stderr"
+        let outPath = scratch + "/stdout"
+        let errPath = scratch + "/stderr"
         FileManager.default.createFile(atPath: outPath, contents: nil)
         FileManager.default.createFile(atPath: errPath, contents: nil)
         let out = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))

@@ -48,7 +48,8 @@ struct PlayCommandTests {
         let folder = try CharRNNBinary.temporaryFolder()
         try FileManager.default.createDirectory(atPath: folder + "/checkpoints", withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: tinyGRU, toPath: folder + "/checkpoints/mine.safetensors")
-        let run = try CharRNNBinary.run(["play", "--prime", "The ", "--length", "20", "--temperature", "0"], in: folder)
+        let run = try CharRNNBinary.run(
+            ["play", "--prime", "The ", "--length", "20", "--temperature", "0"], in: folder)
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.hasPrefix("The and thy beauty"))
     }

@@ -8,7 +8,9 @@ import Testing
 /// A private tmux server (its own socket) running one window; every wait is bounded.
 private final class TmuxSession {
     static var installed: Bool {
-        ["/usr/bin/tmux", "/usr/local/bin/tmux", "/bin/tmux"].contains { FileManager.default.isExecutableFile(atPath: $0) }
+        ["/usr/bin/tmux", "/usr/local/bin/tmux", "/bin/tmux"].contains {
+            FileManager.default.isExecutableFile(atPath: $0)
+        }
     }
 
     let socket = "charrnn-play-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
@@ -37,7 +39,8 @@ private final class TmuxSession {
     /// them, and tmux and the programs in its panes would inherit that).
     @discardableResult
     func tmux(_ arguments: [String]) throws -> String {
-        let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("\(socket)-\(UUID().uuidString)").path
+        let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("\(socket)-\(UUID().uuidString)")
+            .path
         defer { unlink(outputPath) }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -111,7 +114,8 @@ private final class TmuxSession {
             if condition(last) { return last }
             usleep(50_000)
         }
-        Issue.record("timed out waiting for \(what); screen:\n\(last.joined(separator: "\n"))", sourceLocation: sourceLocation)
+        Issue.record(
+            "timed out waiting for \(what); screen:\n\(last.joined(separator: "\n"))", sourceLocation: sourceLocation)
         return last
     }
 }
@@ -150,17 +154,22 @@ struct PlayTmuxTests {
 
     /// The terminal is back to normal: out of the alternate screen, cursor shown, and the
     /// shell's `stty -a` (printed after charrnn exits) shows canonical mode and echo again.
-    fileprivate func expectRestored(_ tmux: TmuxSession, _ screen: [String], sourceLocation: SourceLocation = #_sourceLocation) throws {
+    fileprivate func expectRestored(
+        _ tmux: TmuxSession, _ screen: [String], sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
         #expect(try tmux.variable("alternate_on") == "0", sourceLocation: sourceLocation)
         #expect(try tmux.variable("cursor_flag") == "1", sourceLocation: sourceLocation)
         let words = Set(screen.joined(separator: " ").split(separator: " ").map(String.init))
-        #expect(words.contains("icanon") && words.contains("echo") && words.contains("icrnl"), sourceLocation: sourceLocation)
+        #expect(
+            words.contains("icanon") && words.contains("echo") && words.contains("icrnl"),
+            sourceLocation: sourceLocation)
         #expect(!words.contains("-icanon") && !words.contains("-echo"), sourceLocation: sourceLocation)
     }
 
     @Test(
         "types a seed, streams, changes temperature, bars, side by side, pause, checkpoints, resize, help, Ctrl-C",
-        .enabled(if: TmuxSession.installed, "tmux is not installed (scripts/install-deps installs it)"), .timeLimit(.minutes(2)))
+        .enabled(if: TmuxSession.installed, "tmux is not installed (scripts/install-deps installs it)"),
+        .timeLimit(.minutes(2)))
     func interactiveSession() throws {
         let folder = try checkpointFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
@@ -245,7 +254,9 @@ struct PlayTmuxTests {
         try tmux.tmux(["resize-window", "-t", tmux.target, "-x", "20", "-y", "5"])
         try tmux.wait("the too-small message") { $0.contains { $0.contains("too small") } }
         try tmux.tmux(["resize-window", "-t", tmux.target, "-x", "100", "-y", "30"])
-        try tmux.wait("the full layout again") { s in s.count >= 30 && s[0].hasPrefix(" b │") && s[29].hasPrefix("seed›") }
+        try tmux.wait("the full layout again") { s in
+            s.count >= 30 && s[0].hasPrefix(" b │") && s[29].hasPrefix("seed›")
+        }
 
         // Ctrl-R forgets the text; Enter starts again from the seed line.
         try tmux.keys("C-r")
@@ -273,7 +284,8 @@ struct PlayTmuxTests {
 
     @Test(
         "SIGTERM ends the UI with the terminal restored and the signal's status (no locale set: still UTF-8 bars)",
-        .enabled(if: TmuxSession.installed, "tmux is not installed (scripts/install-deps installs it)"), .timeLimit(.minutes(1)))
+        .enabled(if: TmuxSession.installed, "tmux is not installed (scripts/install-deps installs it)"),
+        .timeLimit(.minutes(1)))
     func terminated() throws {
         let folder = try checkpointFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }

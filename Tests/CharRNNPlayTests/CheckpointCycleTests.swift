@@ -1,10 +1,10 @@
 import Testing
 
+@testable import CharRNNPlay
+
 #if canImport(Glibc)
     import Glibc
 #endif
-
-@testable import CharRNNPlay
 
 @Suite("Checkpoint cycling")
 struct CheckpointCycleTests {
@@ -55,9 +55,12 @@ struct CheckpointCycleTests {
     @Test("listing a folder finds only .safetensors files, sorted")
     func listing() throws {
         var template = Array("/tmp/charrnn-play-XXXXXX".utf8CString)
-        let folder = try #require(template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }.map { String(cString: $0) })
+        let folder = try #require(
+            template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }.map { String(cString: $0) })
         defer {
-            for name in ["b.safetensors", "a.safetensors", "notes.txt", ".hidden.safetensors"] { unlink(folder + "/" + name) }
+            for name in ["b.safetensors", "a.safetensors", "notes.txt", ".hidden.safetensors"] {
+                unlink(folder + "/" + name)
+            }
             rmdir(folder + "/dir.safetensors")
             rmdir(folder)
         }

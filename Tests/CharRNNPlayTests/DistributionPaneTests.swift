@@ -83,4 +83,3 @@ struct DistributionPaneTests {
         #expect(draw(nil, bars: 4).lines()[1].contains("waiting for a seed"))
     }
 }
-

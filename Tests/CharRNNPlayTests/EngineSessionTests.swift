@@ -81,7 +81,8 @@ struct EngineSessionTests {
         _ = try session.start(
             seed: "The ", samplers: [PlaySampler(greedy: true, temperature: 1), PlaySampler(temperature: 1.5)],
             randomSeed: 9)
-        var greedy = "", sampled = ""
+        var greedy = ""
+        var sampled = ""
         for _ in 0..<40 {
             greedy.unicodeScalars.append(try session.step(stream: 0).symbol!)
             sampled.unicodeScalars.append(try session.step(stream: 1).symbol!)

@@ -21,7 +21,9 @@ struct LayoutTests {
                 #expect(apart, "\(a) overlaps \(b)")
             }
         }
-        for s in l.separators { #expect(!l.streams.contains { $0.text.column <= s && s < $0.text.column + $0.text.width }) }
+        for s in l.separators {
+            #expect(!l.streams.contains { $0.text.column <= s && s < $0.text.column + $0.text.width })
+        }
     }
 
     @Test("a wide terminal puts the bars beside the text")

@@ -174,7 +174,8 @@ struct PlayControllerTests {
         var listed: [String] = []
         let c = PlayController(
             session: session, state: PlayState(), checkpoint: "ck/a.safetensors", checkpointFolder: "more",
-            clock: clock.read, listCheckpoints: { folder in
+            clock: clock.read,
+            listCheckpoints: { folder in
                 listed.append(folder)
                 return ["more/x.safetensors"]
             })
@@ -192,9 +193,11 @@ struct PlayControllerTests {
         c.handle(.tab)
         #expect(session.loaded.isEmpty)
         #expect(session.model.name == "tiny")
-        #expect(c.currentNotice == PlayController.Notice(
-            text: "ck/b.safetensors: not a charrnn checkpoint", isError: true,
-            until: clock.now + PlayController.noticeSeconds))
+        #expect(
+            c.currentNotice
+                == PlayController.Notice(
+                    text: "ck/b.safetensors: not a charrnn checkpoint", isError: true,
+                    until: clock.now + PlayController.noticeSeconds))
         #expect(c.checkpoints.current == "ck/a.safetensors")
         c.handle(.tab)  // moves past the broken one
         #expect(session.loaded == ["ck/c.safetensors"])

@@ -75,7 +75,8 @@ struct PlayLoopTests {
         let terminal = ScriptedTerminal(frames: [[], [.resize], [], [.control("c")]], clock: clock)
         terminal.size = (100, 30)
         var sizes: [Int] = []
-        let exit = PlayLoop.run(c, on: ResizingTerminal(terminal, after: 2, to: (20, 5)) { sizes.append($0.width) }, clock: clock.read)
+        let exit = PlayLoop.run(
+            c, on: ResizingTerminal(terminal, after: 2, to: (20, 5)) { sizes.append($0.width) }, clock: clock.read)
         #expect(exit == .quit)
         #expect(sizes.first == 100 && sizes.last == 20)
         #expect(terminal.drawn.last?.lines()[0].contains("too small") == true)

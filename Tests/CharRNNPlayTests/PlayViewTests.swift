@@ -55,7 +55,8 @@ struct PlayViewTests {
         #expect(lines[1].contains("H="))
         let chosen = try #require(c.distributions[0]?.chosen)
         let row = try #require(barRows.first { $0.element.contains(" " + Glyphs.label(chosen.symbol) + " ") })
-        let column = try #require(Layout(width: 100, height: 20, sideBySide: false, barCount: 10)?.streams[0].bars?.column)
+        let column = try #require(
+            Layout(width: 100, height: 20, sideBySide: false, barCount: 10)?.streams[0].bars?.column)
         #expect(frame.style(row: row.offset, column: column + 1) == .chosen)
     }
 
