@@ -117,7 +117,11 @@ public final class CursesTerminal: PlayTerminal {
         wtimeout(window, Int32(milliseconds))
         var value: wint_t = 0
         let result = wget_wch(window, &value)
-        if result == cnc_key_code_yes() { return CursesTerminal.key(code: Int32(value)) }
+        if result == cnc_key_code_yes() {
+            let key = CursesTerminal.key(code: Int32(value))
+            if key == .resize { lastFrame = nil }  // curses redraws from scratch after a resize
+            return key
+        }
         guard result == cnc_ok() else { return nil }
         if value == 27, drainEscapeSequence() { return nil }
         return Key.fromCharacter(UInt32(value))

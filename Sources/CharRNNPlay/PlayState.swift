@@ -80,7 +80,8 @@ public struct PlayState: Equatable, Sendable {
         case .warmer, .cooler:
             let step = action == .warmer ? PlayState.temperatureStep : -PlayState.temperatureStep
             let t = ((temperature + step) * 100).rounded() / 100
-            let clamped = min(max(t, 0), PlayState.maximumTemperature)
+            // Never below 0; Up stops at the maximum (a higher --temperature is kept, not cut).
+            let clamped = action == .warmer ? max(temperature, min(t, PlayState.maximumTemperature)) : max(t, 0)
             guard clamped != temperature else { return [] }
             temperature = clamped
             return running ? [.updateSamplers] : []

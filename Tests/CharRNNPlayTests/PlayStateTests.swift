@@ -41,6 +41,14 @@ struct PlayStateTests {
         _ = s.apply(.start)
         #expect(s.apply(.warmer) == [.updateSamplers])
         #expect(s.temperatureText == "1.05")
+        var hot = PlayState(temperature: 9)
+        _ = hot.apply(.warmer)
+        #expect(hot.temperature == 9)
+        _ = hot.apply(.cooler)
+        #expect(hot.temperatureText == "8.95")
+        var top = PlayState(temperature: 4.98)
+        _ = top.apply(.warmer)
+        #expect(top.temperature == PlayState.maximumTemperature)
     }
 
     @Test("the sampler text names the method and the truncations that are set")
