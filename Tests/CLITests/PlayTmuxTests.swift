@@ -104,7 +104,7 @@ private final class TmuxSession {
     /// Polls the screen until `condition` holds or `seconds` pass; returns the last screen.
     @discardableResult
     func wait(
-        _ what: String, seconds: Double = 10, sourceLocation: SourceLocation = #_sourceLocation,
+        _ what: String, seconds: Double = 15, sourceLocation: SourceLocation = #_sourceLocation,
         until condition: ([String]) -> Bool
     ) throws -> [String] {
         let deadline = Date().addingTimeInterval(seconds)
@@ -180,15 +180,18 @@ struct PlayTmuxTests {
         defer { tmux.kill() }
 
         // Ready, waiting for a seed.
-        var screen = try tmux.wait("the seed prompt") { $0.last { !$0.isEmpty }?.hasPrefix("seed›") == true }
+        var screen = try tmux.wait("the seed prompt", seconds: 30) {
+            $0.last { !$0.isEmpty }?.hasPrefix("seed›") == true
+        }
         #expect(checkpointName(screen) == "a")
         #expect(screen[0].contains("GRU 1×32") && screen[0].contains("T=0.80"))
 
         // A seed, Enter: text streams after the seed.
         try tmux.type("The ")
         try tmux.keys("Enter")
-        screen = try tmux.wait("text to stream") { firstStreamRow($0).trimmingCharacters(in: .whitespaces).count > 12 }
-        #expect(firstStreamRow(screen).hasPrefix("The "))
+        screen = try tmux.wait("text to stream") { s in
+            firstStreamRow(s).hasPrefix("The ") && firstStreamRow(s).trimmingCharacters(in: .whitespaces).count > 12
+        }
         let earlier = firstStreamRow(screen)
         screen = try tmux.wait("more text") { firstStreamRow($0) != earlier }
         #expect(screen[0].contains("seed 5") && screen[0].contains("ch/s"))
@@ -294,7 +297,7 @@ struct PlayTmuxTests {
             command: "'\(binary)' play --checkpoint a.safetensors --prime 'The '; echo EXIT=$?; stty -a; sleep 60",
             width: 80, height: 24, folder: folder, locale: false)
         defer { tmux.kill() }
-        try tmux.wait("streaming") { firstStreamRow($0).hasPrefix("The ") }
+        try tmux.wait("streaming", seconds: 30) { firstStreamRow($0).hasPrefix("The ") }
         try tmux.wait("bars") { $0.contains { $0.contains("█") && $0.hasSuffix("%") } }
         let shell = try #require(Int32(try tmux.variable("pane_pid")))
         let children = try String(contentsOfFile: "/proc/\(shell)/task/\(shell)/children", encoding: .utf8)
