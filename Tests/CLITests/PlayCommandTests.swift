@@ -46,6 +46,7 @@ struct PlayCommandTests {
     @Test("without --checkpoint it uses the first checkpoint in ./checkpoints")
     func defaultCheckpoint() throws {
         let folder = try CharRNNBinary.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
         try FileManager.default.createDirectory(atPath: folder + "/checkpoints", withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: tinyGRU, toPath: folder + "/checkpoints/mine.safetensors")
         let run = try CharRNNBinary.run(
@@ -57,6 +58,7 @@ struct PlayCommandTests {
     @Test("bad input is one line on stderr and a non-zero exit, never a crash")
     func errors() throws {
         let empty = try CharRNNBinary.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: empty) }
         let none = try CharRNNBinary.run(["play", "--length", "5"], in: empty)
         #expect(none.status == 1)
         #expect(none.stderr.hasPrefix("charrnn: no checkpoint"))
