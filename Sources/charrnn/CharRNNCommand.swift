@@ -6,5 +6,9 @@ struct CharRNNCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "charrnn",
         abstract: "Train character-level GRU/LSTM language models and watch them write.",
-        subcommands: [TrainCommand.self, EvalCommand.self, InfoCommand.self, BenchCommand.self, PlotCommand.self])
+        subcommands: [
+            PlayCommand.self, TrainCommand.self, EvalCommand.self, InfoCommand.self, BenchCommand.self,
+            PlotCommand.self,
+        ],
+        defaultSubcommand: PlayCommand.self)
 }

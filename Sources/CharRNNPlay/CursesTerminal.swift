@@ -1,0 +1,222 @@
+import CNCursesW
+import CharRNN
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The one place that talks to curses (wide-character ncurses). All of it runs on the thread
+/// that called `withScreen`; signal handlers only store the signal number, except on a crash,
+/// where they restore the terminal before the crash goes on.
+public final class CursesTerminal: PlayTerminal {
+    /// Sets up the terminal (UTF-8 locale, raw keys, colours), runs `body`, and restores the
+    /// terminal on the way out, however `body` ends: normally, by throwing, or by a stop
+    /// signal turned into a return value.
+    public static func withScreen<T>(_ body: (CursesTerminal) throws -> T) throws -> T {
+        useUTF8Locale()
+        guard let screen = newterm(nil, cnc_stdout(), cnc_stdin()) else {
+            let term = getenv("TERM").map { String(cString: $0) } ?? "(unset)"
+            throw CharRNNError("cannot open the terminal (TERM=\(term))")
+        }
+        guard let window = cnc_stdscr() else {
+            endwin()
+            delscreen(screen)
+            throw CharRNNError("cannot open the terminal: no screen")
+        }
+        let terminal = CursesTerminal(window: window)
+        Signals.install()
+        defer {
+            endwin()
+            Signals.uninstall()
+            delscreen(screen)
+        }
+        terminal.configure()
+        return try body(terminal)
+    }
+
+    /// The environment's locale, so wide characters work; when it is not UTF-8 (LANG unset, as
+    /// in many containers) the character type alone becomes C.UTF-8: the glyphs and bars are
+    /// UTF-8, and terminals today expect it.
+    private static func useUTF8Locale() {
+        setlocale(LC_ALL, "")
+        guard let codeset = nl_langinfo(nl_item(CODESET)), String(cString: codeset) != "UTF-8" else { return }
+        for name in ["C.UTF-8", "C.utf8", "en_US.UTF-8"] where setlocale(LC_CTYPE, name) != nil { return }
+    }
+
+    private let window: UnsafeMutablePointer<WINDOW>
+    private var attributes: [Style: (attr_t, Int16)] = [:]
+    private var lastFrame: Frame?
+
+    private init(window: UnsafeMutablePointer<WINDOW>) { self.window = window }
+
+    private func configure() {
+        raw()  // Ctrl-C, Ctrl-Z and friends arrive as keys
+        noecho()
+        nonl()
+        keypad(window, true)
+        set_escdelay(25)
+        _ = curs_set(1)
+        var colors = false
+        if has_colors() {
+            start_color()
+            use_default_colors()
+            colors = true
+        }
+        var nextPair: Int16 = 1
+        func pair(_ foreground: Int16, _ background: Int16) -> Int16 {
+            guard colors else { return 0 }
+            init_pair(nextPair, foreground, background)
+            nextPair += 1
+            return nextPair - 1
+        }
+        let bold = cnc_a_bold()
+        let reverse = cnc_a_reverse()
+        let dim = cnc_a_dim()
+        let normal = cnc_a_normal()
+        let status = pair(Int16(COLOR_WHITE), Int16(COLOR_BLUE))
+        attributes = [
+            .plain: (normal, 0),
+            .seed: (bold | (colors ? 0 : cnc_a_underline()), pair(Int16(COLOR_CYAN), -1)),
+            .surprisal(0): (normal, pair(Int16(COLOR_GREEN), -1)),
+            .surprisal(1): (normal, 0),
+            .surprisal(2): (normal, pair(Int16(COLOR_YELLOW), -1)),
+            .surprisal(3): (bold, pair(Int16(COLOR_RED), -1)),
+            .status: (colors ? normal : reverse, status),
+            .alert: (bold | (colors ? 0 : reverse), pair(Int16(COLOR_WHITE), Int16(COLOR_RED))),
+            .label: (bold, 0),
+            .dim: (dim, 0),
+            .bar: (normal, pair(Int16(COLOR_GREEN), -1)),
+            .chosen: (bold | reverse, pair(Int16(COLOR_YELLOW), -1)),
+            .input: (bold, 0),
+            .help: (normal, status),
+            .helpTitle: (bold, status),
+        ]
+    }
+
+    public var size: (width: Int, height: Int) {
+        var rows: Int32 = 0
+        var columns: Int32 = 0
+        cnc_getmaxyx(window, &rows, &columns)
+        return (Int(columns), Int(rows))
+    }
+
+    /// The C library's widths (the locale is UTF-8 after `setlocale`); characters it calls
+    /// unprintable count as one column: the views show them as symbols.
+    public let columnWidth = ColumnWidth { scalar in
+        let w = cnc_wcwidth(scalar.value)
+        return w < 0 ? ColumnWidth.standard.columns(scalar) : Int(w)
+    }
+
+    public var pendingSignal: Int32? {
+        let s = Signals.pending.load(ordering: .relaxed)
+        return s == 0 ? nil : s
+    }
+
+    public func readKey(waitingMilliseconds milliseconds: Int) -> Key? {
+        wtimeout(window, Int32(milliseconds))
+        var value: wint_t = 0
+        let result = wget_wch(window, &value)
+        if result == cnc_key_code_yes() {
+            let key = CursesTerminal.key(code: Int32(value))
+            if key == .resize { lastFrame = nil }  // curses redraws from scratch after a resize
+            return key
+        }
+        guard result == cnc_ok() else { return nil }
+        if value == 27, drainEscapeSequence() { return nil }
+        return Key.fromCharacter(UInt32(value))
+    }
+
+    /// After an Esc, whatever arrived with it (Alt-key combinations, escape sequences curses
+    /// does not know, such as Ctrl-arrows on some terminals) is read and dropped, so that only
+    /// a lone Esc quits. True when something was dropped.
+    private func drainEscapeSequence() -> Bool {
+        wtimeout(window, 0)
+        var value: wint_t = 0
+        var dropped = 0
+        while dropped < 32, wget_wch(window, &value) != cnc_err() { dropped += 1 }
+        return dropped > 0
+    }
+
+    private static func key(code: Int32) -> Key? {
+        switch code {
+        case cnc_key_up(): return .up
+        case cnc_key_down(): return .down
+        case cnc_key_left(): return .left
+        case cnc_key_right(): return .right
+        case cnc_key_ppage(): return .pageUp
+        case cnc_key_npage(): return .pageDown
+        case cnc_key_btab(): return .backTab
+        case cnc_key_backspace(): return .backspace
+        case cnc_key_enter(): return .enter
+        case cnc_key_resize(): return .resize
+        case cnc_key_f(1)...cnc_key_f(24): return .function(Int(code - cnc_key_f(0)))
+        default: return nil
+        }
+    }
+
+    /// Draws into curses' virtual screen and updates the terminal: curses sends only the cells
+    /// that changed, and an unchanged frame sends nothing.
+    public func draw(_ frame: Frame) {
+        if frame == lastFrame { return }
+        lastFrame = frame
+        werase(window)
+        var wide: [wchar_t] = []
+        for text in frame.texts {
+            let (attr, pair) = attributes[text.style] ?? (cnc_a_normal(), 0)
+            wattr_set(window, attr, pair, nil)
+            wide.removeAll(keepingCapacity: true)
+            for s in text.text.unicodeScalars { wide.append(wchar_t(bitPattern: s.value)) }
+            wide.append(0)
+            _ = mvwaddnwstr(window, Int32(text.row), Int32(text.column), wide, Int32(wide.count - 1))
+        }
+        wattr_set(window, cnc_a_normal(), 0, nil)
+        if let cursor = frame.cursor {
+            _ = curs_set(1)
+            wmove(window, Int32(cursor.row), Int32(min(cursor.column, frame.width - 1)))
+        } else {
+            _ = curs_set(0)
+        }
+        wnoutrefresh(window)
+        doupdate()
+    }
+}
+
+/// Signal handling. Stop signals (SIGTERM, SIGINT, SIGHUP) only record their number; the loop
+/// sees it within a frame and returns, and `withScreen` restores the terminal. Crash signals
+/// restore the terminal, put back the handler that was there before (the Swift runtime's
+/// backtracer) and return, so the fault repeats into it.
+enum Signals {
+    static let pending = Atomic<Int32>(0)
+    static let stopSignals: [Int32] = [SIGTERM, SIGINT, SIGHUP]
+    static let crashSignals: [Int32] = [SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP]
+    /// Handlers in place before `install`, indexed by signal number (1…64).
+    nonisolated(unsafe) static let previous = UnsafeMutablePointer<sigaction>.allocate(capacity: 65)
+
+    static func install() {
+        pending.store(0, ordering: .relaxed)
+        // A parent may have left these blocked (threads of test runners and thread pools
+        // block signals, and children inherit the mask): unblock them, or SIGTERM is ignored.
+        var stops = sigset_t()
+        sigemptyset(&stops)
+        for s in stopSignals { sigaddset(&stops, s) }
+        pthread_sigmask(SIG_UNBLOCK, &stops, nil)
+        for s in stopSignals + crashSignals { sigaction(s, nil, previous + Int(s)) }
+        var stop = sigaction()
+        stop.__sigaction_handler.sa_handler = { s in Signals.pending.store(s, ordering: .relaxed) }
+        sigemptyset(&stop.sa_mask)
+        for s in stopSignals { sigaction(s, &stop, nil) }
+        var crash = sigaction()
+        crash.__sigaction_handler.sa_handler = { s in
+            endwin()
+            sigaction(s, Signals.previous + Int(s), nil)
+        }
+        sigemptyset(&crash.sa_mask)
+        crash.sa_flags = Int32(bitPattern: UInt32(truncatingIfNeeded: SA_RESETHAND))
+        for s in crashSignals { sigaction(s, &crash, nil) }
+    }
+
+    static func uninstall() {
+        for s in stopSignals + crashSignals { sigaction(s, previous + Int(s), nil) }
+    }
+}

@@ -1,0 +1,232 @@
+/// Runs the play screen's logic against a generation session: keys become actions, actions
+/// change the state and drive the session, and each frame streams as many characters as the
+/// speed setting and the frame's time allow. No curses here; `PlayLoop` connects it to a
+/// terminal and `PlayView` draws it.
+public final class PlayController {
+    /// A line for the status bar that disappears after a while.
+    public struct Notice: Equatable, Sendable {
+        public var text: String
+        public var isError: Bool
+        /// Clock time after which it is no longer shown.
+        public var until: Double
+    }
+
+    public static let noticeSeconds = 10.0
+
+    public private(set) var state: PlayState
+    public let session: PlaySession
+    /// One per stream, in the order of `state.samplers`.
+    public private(set) var texts: [StreamText] = [StreamText()]
+    /// What each stream's bars show.
+    public private(set) var distributions: [DistributionView?] = [nil]
+    /// The random seed of the running generation.
+    public private(set) var randomSeed: UInt64?
+    public private(set) var quitRequested = false
+    public private(set) var checkpoints: CheckpointCycle
+    private var notice: Notice?
+    /// The bars show the next character's distribution (nothing drawn from it yet).
+    private var showingNext = false
+
+    private let fixedRandomSeed: UInt64?
+    private let clock: () -> Double
+    private let listCheckpoints: (String) -> [String]
+    private var rate = RateMeter()
+    private var credit = 0.0
+    private var lastAdvance: Double?
+
+    /// - Parameters:
+    ///   - checkpoint: the path of the checkpoint the session has loaded.
+    ///   - checkpointFolder: where Tab looks for others (default: the checkpoint's folder).
+    ///   - randomSeed: used for every start; nil draws a new one each time (and shows it).
+    ///   - clock: seconds, monotonic.
+    public init(
+        session: PlaySession, state: PlayState, checkpoint: String, checkpointFolder: String? = nil,
+        randomSeed: UInt64? = nil, clock: @escaping () -> Double,
+        listCheckpoints: @escaping (String) -> [String] = CheckpointCycle.list(folder:)
+    ) {
+        self.session = session
+        self.state = state
+        self.checkpoints = CheckpointCycle(
+            folder: checkpointFolder ?? CheckpointCycle.folder(of: checkpoint), current: checkpoint)
+        self.fixedRandomSeed = randomSeed
+        self.clock = clock
+        self.listCheckpoints = listCheckpoints
+    }
+
+    /// The notice to show now, if any.
+    public var currentNotice: Notice? {
+        guard let notice, clock() < notice.until else { return nil }
+        return notice
+    }
+
+    /// Characters per second per stream over the last second; nil right after a start.
+    public var charactersPerSecond: Double? { rate.rate(at: clock()) }
+
+    public func handle(_ key: Key) {
+        guard let action = KeyMap.action(for: key, helpShown: state.helpShown) else { return }
+        perform(action)
+    }
+
+    public func perform(_ action: PlayAction) {
+        for effect in state.apply(action) { carry(effect) }
+        if texts.count != state.samplers.count, !state.running { clearStreams() }
+    }
+
+    private func carry(_ effect: PlayEffect) {
+        switch effect {
+        case .start(let seed):
+            start(seed: seed)
+        case .updateSamplers:
+            do {
+                for (i, sampler) in state.samplers.enumerated() { try session.update(stream: i, sampler: sampler) }
+                if state.paused { fetchDistributions(next: true) }
+            } catch {
+                show(error)
+            }
+        case .refreshDistributions:
+            fetchDistributions(next: showingNext)
+        case .switchCheckpoint(let forward):
+            switchCheckpoint(forward: forward)
+        case .reset:
+            session.reset()
+            clearStreams()
+        case .step:
+            if stepAll() { fetchDistributions(next: false) }
+        case .relayout:
+            break
+        case .quit:
+            quitRequested = true
+        }
+    }
+
+    /// Streams characters: as many as the speed allows since the last call, stopping at
+    /// `deadline` (clock time) so keys stay responsive at any speed.
+    public func advance(until deadline: Double) {
+        let now = clock()
+        let elapsed = lastAdvance.map { max(0, now - $0) } ?? 0
+        lastAdvance = now
+        guard state.running, !state.paused else {
+            credit = 0
+            rate.record(0, at: now)
+            return
+        }
+        var allowed = Int.max
+        if let speed = state.speed.map(Double.init) {
+            credit = min(credit + speed * elapsed, speed / 4 + 1)
+            allowed = Int(credit)
+        }
+        var done = 0
+        while done < allowed, done == 0 || clock() < deadline {
+            guard stepAll() else { break }
+            done += 1
+        }
+        if state.speed != nil { credit -= Double(done) }
+        rate.record(done, at: now)
+        if done > 0 { fetchDistributions(next: false) }
+    }
+
+    private func start(seed: String) {
+        let seedValue = fixedRandomSeed ?? UInt64.random(in: 0...999_999)
+        let samplers = state.samplers
+        do {
+            let note = try session.start(seed: seed, samplers: samplers, randomSeed: seedValue)
+            texts = samplers.map { _ in
+                var text = StreamText()
+                text.appendSeed(seed)
+                return text
+            }
+            randomSeed = seedValue
+            credit = 0
+            rate.restart(at: clock())
+            fetchDistributions(next: true)
+            if let note { say(note, error: true) }
+        } catch {
+            state.activeSeed = nil
+            clearStreams()
+            show(error)
+        }
+    }
+
+    private func switchCheckpoint(forward: Bool) {
+        let files = listCheckpoints(checkpoints.folder)
+        guard let path = checkpoints.advance(forward: forward, files: files) else {
+            say("no other checkpoint in \(checkpoints.folder)", error: false)
+            return
+        }
+        do {
+            try session.load(checkpoint: path)
+        } catch {
+            show(error)
+            return
+        }
+        checkpoints.loaded(path)
+        say("loaded \(CheckpointCycle.displayName(path))", error: false)
+        if let seed = state.activeSeed {
+            start(seed: seed)
+        } else {
+            clearStreams()
+        }
+    }
+
+    /// One character for every stream; false (and paused, with the error shown) on failure.
+    private func stepAll() -> Bool {
+        do {
+            for i in texts.indices { texts[i].append(try session.step(stream: i)) }
+            return true
+        } catch {
+            state.paused = true
+            show(error)
+            return false
+        }
+    }
+
+    private func fetchDistributions(next: Bool) {
+        showingNext = next
+        distributions = texts.indices.map { i in
+            next
+                ? session.nextDistribution(stream: i, count: state.barCount)
+                : session.lastDistribution(stream: i, count: state.barCount)
+        }
+    }
+
+    private func clearStreams() {
+        let count = state.samplers.count
+        texts = Array(repeating: StreamText(), count: count)
+        distributions = Array(repeating: nil, count: count)
+        randomSeed = nil
+        showingNext = false
+    }
+
+    private func say(_ text: String, error: Bool) {
+        notice = Notice(text: text, isError: error, until: clock() + PlayController.noticeSeconds)
+    }
+
+    private func show(_ error: Error) {
+        say((error as? CustomStringConvertible)?.description ?? "\(error)", error: true)
+    }
+}
+
+/// Characters per second over a sliding one-second window.
+struct RateMeter {
+    private var samples: [(time: Double, count: Int)] = []
+    private var started: Double?
+
+    mutating func restart(at time: Double) {
+        samples.removeAll(keepingCapacity: true)
+        started = time
+    }
+
+    mutating func record(_ count: Int, at time: Double) {
+        if started == nil { started = time }
+        samples.append((time, count))
+        if let first = samples.first, time - first.time > 1 {
+            samples.removeAll { time - $0.time > 1 }
+        }
+    }
+
+    func rate(at time: Double) -> Double? {
+        guard let started, time - started >= 0.25 else { return nil }
+        let total = samples.reduce(0) { time - $1.time <= 1 ? $0 + $1.count : $0 }
+        return Double(total) / min(1, time - started)
+    }
+}

@@ -1,0 +1,108 @@
+/// What the terminal UI needs from the engine's generation session, and nothing more: the UI
+/// never computes probabilities or samples itself. `EngineSession` adapts the engine's
+/// `GenerationSession`; tests drive the UI with scripted sessions.
+public protocol PlaySession: AnyObject {
+    /// The checkpoint in use.
+    var model: ModelDescription { get }
+
+    /// Swaps in another checkpoint. On failure it throws a one-line error and the current
+    /// model stays in use. Streams must be started again afterwards.
+    func load(checkpoint path: String) throws
+
+    /// Starts one stream per sampler from a fresh state, primed with `seed`; the random
+    /// generators are seeded from `randomSeed`. Returns a one-line note when some of the seed's
+    /// characters are not in the vocabulary (left out, or fed as `[UNK]`).
+    func start(seed: String, samplers: [PlaySampler], randomSeed: UInt64) throws -> String?
+
+    /// Changes one running stream's sampler without touching its state.
+    func update(stream: Int, sampler: PlaySampler) throws
+
+    /// Generates the next character of one stream.
+    func step(stream: Int) throws -> GeneratedCharacter
+
+    /// The distribution the stream's last character was drawn from, at the sampler settings it
+    /// was drawn with: the `count` most probable candidates and the drawn one.
+    func lastDistribution(stream: Int, count: Int) -> DistributionView?
+
+    /// The distribution of the stream's next character at its current settings, without
+    /// drawing (used right after priming and after a settings change while paused).
+    func nextDistribution(stream: Int, count: Int) -> DistributionView?
+
+    /// Forgets every stream: zero state, nothing primed.
+    func reset()
+}
+
+/// The checkpoint as the status line names it.
+public struct ModelDescription: Equatable, Sendable {
+    /// File name without `.safetensors`, e.g. "shakespeare-gru512".
+    public var name: String
+    /// Cell and size, e.g. "GRU 2×512".
+    public var summary: String
+
+    public init(name: String, summary: String) {
+        self.name = name
+        self.summary = summary
+    }
+}
+
+/// How one stream picks characters. Temperature 0 always means greedy.
+public struct PlaySampler: Equatable, Sendable {
+    public var greedy: Bool
+    /// Probabilities are shown (and, unless greedy, sampled) at this temperature.
+    public var temperature: Float
+    public var topK: Int?
+    public var topP: Float?
+
+    public init(greedy: Bool = false, temperature: Float, topK: Int? = nil, topP: Float? = nil) {
+        self.greedy = greedy
+        self.temperature = temperature
+        self.topK = topK
+        self.topP = topP
+    }
+
+    /// Greedy either by choice or because the temperature is 0.
+    public var isGreedy: Bool { greedy || temperature <= 0 }
+}
+
+/// One generated character. `symbol` is nil for the vocabulary's `[UNK]` token.
+public struct GeneratedCharacter: Equatable, Sendable {
+    public var symbol: Unicode.Scalar?
+    /// −log₂ p of the drawn character under the distribution it was drawn from, in bits.
+    public var surprisal: Float
+
+    public init(symbol: Unicode.Scalar?, surprisal: Float) {
+        self.symbol = symbol
+        self.surprisal = surprisal
+    }
+}
+
+/// A next-character distribution as the bars show it.
+public struct DistributionView: Equatable, Sendable {
+    public struct Candidate: Equatable, Sendable {
+        /// nil for the `[UNK]` token.
+        public var symbol: Unicode.Scalar?
+        public var probability: Float
+
+        public init(symbol: Unicode.Scalar?, probability: Float) {
+            self.symbol = symbol
+            self.probability = probability
+        }
+    }
+
+    /// Most probable first.
+    public var candidates: [Candidate]
+    /// The drawn character and its probability; nil before anything was drawn.
+    public var chosen: Candidate?
+    /// Entropy of the whole distribution, in bits.
+    public var entropy: Float
+    /// The temperature the probabilities are at (1 for a greedy stream's bars, which show the
+    /// model's own distribution rather than the point mass greedy draws from).
+    public var temperature: Float
+
+    public init(candidates: [Candidate], chosen: Candidate?, entropy: Float, temperature: Float) {
+        self.candidates = candidates
+        self.chosen = chosen
+        self.entropy = entropy
+        self.temperature = temperature
+    }
+}

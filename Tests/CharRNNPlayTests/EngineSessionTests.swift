@@ -1,0 +1,130 @@
+import CharRNN
+import Testing
+
+@testable import CharRNNPlay
+
+/// The adapter on the real engine, with the tiny GRU fixture (V=50, trained by PyTorch).
+@Suite("Engine session adapter")
+struct EngineSessionTests {
+    static let fixtures: String = {
+        var path = #filePath
+        for _ in 0..<2 { path = String(path[..<path.lastIndex(of: "/")!]) }
+        return path + "/CharRNNTests/Fixtures/"
+    }()
+    let tiny = fixtures + "tiny-gru.safetensors"
+
+    @Test("describes the checkpoint by file name, cell and size")
+    func description() throws {
+        let session = try EngineSession(checkpoint: tiny)
+        #expect(session.model == ModelDescription(name: "tiny-gru", summary: "GRU 1×32"))
+    }
+
+    @Test("greedy streaming reproduces PyTorch's greedy continuation")
+    func greedyMatchesFixture() throws {
+        let session = try EngineSession(checkpoint: tiny)
+        #expect(try session.start(seed: "The ", samplers: [PlaySampler(temperature: 0)], randomSeed: 1) == nil)
+        var text = ""
+        for _ in 0..<40 { text.unicodeScalars.append(try session.step(stream: 0).symbol!) }
+        #expect("The " + text == "The and thy beauty's summer's fl summer's fl")
+    }
+
+    @Test("bars: sorted, at the stream's temperature, the drawn character included; entropy in bits")
+    func distributions() throws {
+        let session = try EngineSession(checkpoint: tiny)
+        _ = try session.start(seed: "The ", samplers: [PlaySampler(temperature: 1)], randomSeed: 3)
+        let next = try #require(session.nextDistribution(stream: 0, count: 10))
+        #expect(next.candidates.count == 10)
+        #expect(next.chosen == nil)
+        #expect(next.temperature == 1)
+        let p = next.candidates.map(\.probability)
+        #expect(p == p.sorted(by: >))
+        #expect(p.reduce(0, +) <= 1.0001 && p[0] > 0)
+        #expect(next.entropy > 0 && next.entropy < 5.65)  // bits: at most log2(50) ≈ 5.64
+
+        let drawn = try session.step(stream: 0)
+        let last = try #require(session.lastDistribution(stream: 0, count: 5))
+        #expect(last.chosen?.symbol == drawn.symbol)
+        #expect(last.candidates.map(\.probability) == Array(p.prefix(5)))
+        // Surprisal of the drawn character, in bits, is −log2 of its probability at T = 1.
+        let chosenP = try #require(last.chosen?.probability)
+        #expect(abs(drawn.surprisal + Float.log2(chosenP)) < 1e-3)
+
+        // Cooler: the favourite gains.
+        try session.update(stream: 0, sampler: PlaySampler(temperature: 0.5))
+        let cooler = try #require(session.nextDistribution(stream: 0, count: 3))
+        #expect(cooler.temperature == 0.5)
+        let warm = try #require(session.nextDistribution(stream: 0, count: 3))
+        #expect(cooler.candidates[0].probability == warm.candidates[0].probability)
+        try session.update(stream: 0, sampler: PlaySampler(temperature: 2))
+        let hotter = try #require(session.nextDistribution(stream: 0, count: 3))
+        #expect(hotter.candidates[0].probability < cooler.candidates[0].probability)
+        #expect(hotter.entropy > cooler.entropy)
+    }
+
+    @Test("a greedy stream's bars show the model's own distribution, not a point mass")
+    func greedyBars() throws {
+        let session = try EngineSession(checkpoint: tiny)
+        _ = try session.start(
+            seed: "The ", samplers: [PlaySampler(greedy: true, temperature: 0.8), PlaySampler(temperature: 0.8)],
+            randomSeed: 3)
+        let greedy = try #require(session.nextDistribution(stream: 0, count: 4))
+        let sampled = try #require(session.nextDistribution(stream: 1, count: 4))
+        #expect(greedy.temperature == 1 && sampled.temperature == 0.8)
+        #expect(greedy.candidates[0].probability < 1 && greedy.candidates[1].probability > 0)
+        #expect(greedy.candidates.map(\.symbol) == sampled.candidates.map(\.symbol))
+        #expect(sampled.candidates[0].probability > greedy.candidates[0].probability)
+    }
+
+    @Test("side-by-side streams from one seed keep their own state")
+    func twoStreams() throws {
+        let session = try EngineSession(checkpoint: tiny)
+        _ = try session.start(
+            seed: "The ", samplers: [PlaySampler(greedy: true, temperature: 1), PlaySampler(temperature: 1.5)],
+            randomSeed: 9)
+        var greedy = ""
+        var sampled = ""
+        for _ in 0..<40 {
+            greedy.unicodeScalars.append(try session.step(stream: 0).symbol!)
+            sampled.unicodeScalars.append(try session.step(stream: 1).symbol!)
+        }
+        #expect(greedy == "and thy beauty's summer's fl summer's fl")
+        #expect(sampled != greedy)
+    }
+
+    @Test("seed characters outside the vocabulary come back as a note")
+    func outOfVocabulary() throws {
+        let session = try EngineSession(checkpoint: tiny)
+        let note = try session.start(seed: "The 漢", samplers: [PlaySampler(temperature: 1)], randomSeed: 1)
+        #expect(note?.contains("漢") == true)
+    }
+
+    @Test("invalid settings are refused with the engine's message")
+    func invalidSettings() throws {
+        let session = try EngineSession(checkpoint: tiny)
+        #expect(throws: CharRNNError("top-p must be in (0, 1], got 2.0")) {
+            try session.start(seed: "a", samplers: [PlaySampler(temperature: 1, topP: 2)], randomSeed: 1)
+        }
+    }
+
+    @Test("a checkpoint that fails to load leaves the current model in use; a good one replaces it")
+    func loading() throws {
+        let session = try EngineSession(checkpoint: tiny)
+        #expect(throws: CharRNNError.self) { try session.load(checkpoint: Self.fixtures + "missing.safetensors") }
+        #expect(session.model.name == "tiny-gru")
+        _ = try session.start(seed: "The ", samplers: [PlaySampler(temperature: 0)], randomSeed: 1)
+        #expect(try session.step(stream: 0).symbol == "a")
+        try session.load(checkpoint: Self.fixtures + "tiny-lstm.safetensors")
+        #expect(session.model == ModelDescription(name: "tiny-lstm", summary: "LSTM 2×32"))
+        _ = try session.start(seed: "The ", samplers: [PlaySampler(temperature: 0)], randomSeed: 1)
+        _ = try session.step(stream: 0)
+    }
+
+    @Test("reset forgets the streams' state")
+    func reset() throws {
+        let session = try EngineSession(checkpoint: tiny)
+        _ = try session.start(seed: "The ", samplers: [PlaySampler(temperature: 1)], randomSeed: 1)
+        _ = try session.step(stream: 0)
+        session.reset()
+        #expect(session.lastDistribution(stream: 0, count: 3) == nil)
+    }
+}

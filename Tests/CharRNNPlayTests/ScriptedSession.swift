@@ -1,0 +1,112 @@
+import CharRNN
+import CharRNNPlay
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A stand-in generation session for the UI's tests: each stream writes `script` over and
+/// over; distributions are made up from the temperature so tests can see them change. It
+/// records every call so tests can check what the UI asked for.
+final class ScriptedSession: PlaySession {
+    var model = ModelDescription(name: "tiny", summary: "GRU 1×8")
+    let script: [Unicode.Scalar]
+    /// Characters the "vocabulary" lacks: skipped when priming.
+    var outOfVocabulary: Set<Unicode.Scalar> = ["#"]
+    /// Paths `load` refuses, with their error.
+    var brokenCheckpoints: [String: String] = [:]
+    var failNextStep = false
+
+    private(set) var loaded: [String] = []
+    private(set) var starts: [(seed: String, samplers: [PlaySampler], randomSeed: UInt64)] = []
+    private(set) var samplers: [PlaySampler] = []
+    private(set) var positions: [Int] = []
+    private(set) var resets = 0
+    private(set) var stepCount = 0
+
+    init(script: String = "the cat sat\n") {
+        self.script = Array(script.unicodeScalars)
+    }
+
+    func load(checkpoint path: String) throws {
+        if let message = brokenCheckpoints[path] { throw CharRNNError(message) }
+        loaded.append(path)
+        model = ModelDescription(name: CheckpointCycle.displayName(path), summary: "LSTM 2×16")
+    }
+
+    func start(seed: String, samplers: [PlaySampler], randomSeed: UInt64) throws -> String? {
+        if seed == "!fail" { throw CharRNNError("seed refused") }
+        starts.append((seed, samplers, randomSeed))
+        self.samplers = samplers
+        positions = Array(repeating: 0, count: samplers.count)
+        var skipped: [Unicode.Scalar] = []
+        for s in seed.unicodeScalars where outOfVocabulary.contains(s) && !skipped.contains(s) {
+            skipped.append(s)
+        }
+        return skipped.isEmpty ? nil : "prime: skipped \(skipped.count) character(s) outside the vocabulary"
+    }
+
+    func update(stream: Int, sampler: PlaySampler) throws {
+        if let k = sampler.topK, k < 1 { throw CharRNNError("top-k must be at least 1") }
+        samplers[stream] = sampler
+    }
+
+    func step(stream: Int) throws -> GeneratedCharacter {
+        if failNextStep {
+            failNextStep = false
+            throw CharRNNError("engine failed")
+        }
+        let symbol = script[positions[stream] % script.count]
+        positions[stream] += 1
+        stepCount += 1
+        return GeneratedCharacter(symbol: symbol, surprisal: Float(positions[stream] % 8))
+    }
+
+    func lastDistribution(stream: Int, count: Int) -> DistributionView? {
+        guard positions.indices.contains(stream), positions[stream] > 0 else { return nil }
+        let chosen = script[(positions[stream] - 1) % script.count]
+        return distribution(stream: stream, count: count, chosen: chosen)
+    }
+
+    func nextDistribution(stream: Int, count: Int) -> DistributionView? {
+        guard positions.indices.contains(stream) else { return nil }
+        return distribution(stream: stream, count: count, chosen: nil)
+    }
+
+    func reset() {
+        resets += 1
+        positions = []
+        samplers = []
+    }
+
+    /// p(i) ∝ exp(−i / T) over the script's distinct characters, in order; one-hot when greedy.
+    private func distribution(stream: Int, count: Int, chosen: Unicode.Scalar?) -> DistributionView {
+        var distinct: [Unicode.Scalar] = []
+        for s in script where !distinct.contains(s) { distinct.append(s) }
+        let sampler = samplers[stream]
+        var weights = distinct.indices.map { i in
+            sampler.isGreedy ? (i == 0 ? 1.0 : 0.0) : exp(-Double(i) / Double(sampler.temperature))
+        }
+        let total = weights.reduce(0, +)
+        weights = weights.map { $0 / total }
+        let candidates = zip(distinct, weights).map {
+            DistributionView.Candidate(symbol: $0, probability: Float($1))
+        }
+        let entropy = weights.reduce(0.0) { $1 > 0 ? $0 - $1 * log2($1) : $0 }
+        return DistributionView(
+            candidates: Array(candidates.prefix(count)),
+            chosen: chosen.flatMap { c in candidates.first { $0.symbol == c } },
+            entropy: Float(entropy), temperature: sampler.isGreedy ? 1 : sampler.temperature)
+    }
+}
+
+/// A clock tests move by hand.
+final class ManualClock {
+    var now = 100.0
+    func read() -> Double { now }
+}
+
+extension Frame {
+    /// All lines joined, for "the screen shows …" checks.
+    var screenText: String { lines().joined(separator: "\n") }
+}
