@@ -21,6 +21,7 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "BLAS threads for training.") var threads = 2
     @Option(name: .customLong("stream-threads"), help: "BLAS threads for streaming.") var streamThreads = 1
     @Flag(name: .customLong("stream-only"), help: "Measure streaming only.") var streamOnly = false
+    @Flag(name: .customLong("train-only"), help: "Measure training only.") var trainOnly = false
     @Flag(help: "Print one JSON line with train_chars_per_s and stream_us_per_char.") var json = false
 
     func validate() throws {
@@ -37,7 +38,7 @@ struct BenchCommand: ParsableCommand {
                 streamOnly
                 ? (charactersPerSecond: 0.0, timedSteps: 0)
                 : Benchmark.training(config: config, batch: batchSize, steps: seqLength, seconds: seconds, threads: threads)
-            let stream = try Benchmark.streaming(config: config, seconds: seconds, threads: streamThreads)
+            let stream = trainOnly ? 0 : try Benchmark.streaming(config: config, seconds: seconds, threads: streamThreads)
             if json {
                 print(
                     "{\"cell\": \"\(config.cell.rawValue)\", \"emb\": \(config.embeddingSize), \"hidden\": \(config.hiddenSize), \"layers\": \(config.layers), \"vocab\": \(vocab), \"batch\": \(batchSize), \"seq\": \(seqLength), \"threads\": \(threads), \"train_chars_per_s\": \(Int(train.charactersPerSecond.rounded())), \"stream_us_per_char\": \(format(stream, 1))}"
