@@ -3,7 +3,7 @@
 SWIFT ?= swift
 CHECKPOINT ?= checkpoints/shakespeare-gru512.safetensors
 
-.PHONY: run test deps build release bench clean
+.PHONY: run test interop-test deps build release bench clean
 
 run: release
 	.build/release/charrnn play --checkpoint $(CHECKPOINT)
@@ -11,6 +11,10 @@ run: release
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
+
+# PyTorch/Keras interop (python/): installs torch, pytest and tensorflow-cpu from PyPI if missing.
+interop-test: build
+	CHARRNN_BIN=$(CURDIR)/.build/debug/charrnn python/run-interop-tests --with-keras
 
 deps:
 	@scripts/install-deps

@@ -15,7 +15,8 @@ public struct Checkpoint {
     /// Free-form keys (corpus, epoch, validation loss, command line...): not the reserved ones.
     public var metadata: [String: String]
 
-    public init(config: ModelConfig, vocabulary: Vocabulary, parameters: ParameterSet, metadata: [String: String] = [:]) {
+    public init(config: ModelConfig, vocabulary: Vocabulary, parameters: ParameterSet, metadata: [String: String] = [:])
+    {
         self.config = config
         self.vocabulary = vocabulary
         self.parameters = parameters
@@ -30,7 +31,25 @@ public struct Checkpoint {
     /// Validates an already-read file as `charrnn-v1`. `name` starts every error message.
     public static func decode(_ file: SafetensorsFile, name: String) throws -> Checkpoint {
         func fail(_ what: String) -> CharRNNError { CharRNNError("\(name): \(what)") }
-        let meta = file.metadata
+        let (cell, vocabulary, dropout) = try formatFields(file.metadata, fail: fail)
+        let config = try modelConfig(file.tensors, cell: cell, vocabulary: vocabulary, dropout: dropout, fail: fail)
+        let parameters = ParameterSet(shapes: config.parameterShapes)
+        for entry in parameters.entries {
+            let values = file.tensors[entry.name]!.values
+            if let bad = values.firstIndex(where: { !$0.isFinite }) {
+                throw fail("tensor \(entry.name) has a non-finite value (\(values[bad])) at index \(bad)")
+            }
+            parameters.set(entry.name, values)
+        }
+        return Checkpoint(
+            config: config, vocabulary: vocabulary, parameters: parameters,
+            metadata: file.metadata.filter { !reservedKeys.contains($0.key) })
+    }
+
+    /// The format's own metadata: format, cell, vocab and the optional dropout.
+    private static func formatFields(
+        _ meta: [String: String], fail: (String) -> CharRNNError
+    ) throws -> (Cell, Vocabulary, Float) {
         guard let format = meta["format"] else {
             throw fail("not a charrnn checkpoint: metadata has no \"format\" (expected \(Checkpoint.format))")
         }
@@ -55,55 +74,51 @@ public struct Checkpoint {
             }
             dropout = value
         }
+        return (cell, vocabulary, dropout)
+    }
 
-        for (tensorName, tensor) in file.tensors.sorted(by: { $0.key < $1.key })
+    /// The architecture the tensors spell out, once their dtypes, names and shapes all agree.
+    private static func modelConfig(
+        _ tensors: [String: Tensor], cell: Cell, vocabulary: Vocabulary, dropout: Float,
+        fail: (String) -> CharRNNError
+    ) throws -> ModelConfig {
+        for (tensorName, tensor) in tensors.sorted(by: { $0.key < $1.key })
         where !weightDTypes.contains(tensor.dtype) {
             throw fail("tensor \(tensorName) has dtype \(tensor.dtype); weights must be F32, F16 or BF16")
         }
-        let layers = try layerCount(Set(file.tensors.keys), fail: fail)
+        let layers = try layerCount(Set(tensors.keys), fail: fail)
         var config = ModelConfig(
             cell: cell, vocabularySize: vocabulary.count, embeddingSize: 0, hiddenSize: 0, layers: layers,
             dropout: dropout)
         let expectedNames = config.parameterShapes.map(\.name)
-        let missing = expectedNames.filter { file.tensors[$0] == nil }
+        let missing = expectedNames.filter { tensors[$0] == nil }
         guard missing.isEmpty else {
             throw fail("missing tensor\(missing.count == 1 ? "" : "s"): \(missing.joined(separator: ", "))")
         }
-        let extra = Set(file.tensors.keys).subtracting(expectedNames).sorted()
+        let extra = Set(tensors.keys).subtracting(expectedNames).sorted()
         guard extra.isEmpty else {
             throw fail("unexpected tensor\(extra.count == 1 ? "" : "s"): \(extra.joined(separator: ", "))")
         }
 
         // E and V from the embedding, H from the first recurrent weight; then every shape must agree.
-        let embedding = file.tensors["embedding.weight"]!
-        guard embedding.shape.count == 2 else {
-            throw fail("embedding.weight has shape \(embedding.shape), expected [V, E]")
+        let embedding = tensors["embedding.weight"]!.shape
+        guard embedding.count == 2 else { throw fail("embedding.weight has shape \(embedding), expected [V, E]") }
+        guard embedding[0] == vocabulary.count else {
+            throw fail("embedding.weight has \(embedding[0]) rows but the vocabulary has \(vocabulary.count) symbols")
         }
-        guard embedding.shape[0] == vocabulary.count else {
-            throw fail("embedding.weight has \(embedding.shape[0]) rows but the vocabulary has \(vocabulary.count) symbols")
+        let recurrent = tensors["rnn.weight_hh_l0"]!.shape
+        guard recurrent.count == 2, recurrent[0] == cell.gateCount * recurrent[1] else {
+            let cellName = cell.rawValue.uppercased()
+            throw fail("rnn.weight_hh_l0 has shape \(recurrent), expected [\(cell.gateCount)·H, H] for \(cellName)")
         }
-        let recurrent = file.tensors["rnn.weight_hh_l0"]!
-        guard recurrent.shape.count == 2, recurrent.shape[0] == cell.gateCount * recurrent.shape[1] else {
-            throw fail("rnn.weight_hh_l0 has shape \(recurrent.shape), expected [\(cell.gateCount)·H, H] for \(cell.rawValue.uppercased())")
-        }
-        config.embeddingSize = embedding.shape[1]
-        config.hiddenSize = recurrent.shape[1]
+        config.embeddingSize = embedding[1]
+        config.hiddenSize = recurrent[1]
         do { try config.validate() } catch let error as CharRNNError { throw fail(error.message) }
-        for (tensorName, shape) in config.parameterShapes where file.tensors[tensorName]!.shape != shape {
-            throw fail("tensor \(tensorName) has shape \(file.tensors[tensorName]!.shape), expected \(shape) for \(config.summary)")
+        for (tensorName, shape) in config.parameterShapes where tensors[tensorName]!.shape != shape {
+            let found = tensors[tensorName]!.shape
+            throw fail("tensor \(tensorName) has shape \(found), expected \(shape) for \(config.summary)")
         }
-
-        let parameters = ParameterSet(shapes: config.parameterShapes)
-        for entry in parameters.entries {
-            let values = file.tensors[entry.name]!.values
-            if let bad = values.firstIndex(where: { !$0.isFinite }) {
-                throw fail("tensor \(entry.name) has a non-finite value (\(values[bad])) at index \(bad)")
-            }
-            parameters.set(entry.name, values)
-        }
-        return Checkpoint(
-            config: config, vocabulary: vocabulary, parameters: parameters,
-            metadata: meta.filter { !reservedKeys.contains($0.key) })
+        return config
     }
 
     /// L: the number of `rnn.weight_ih_l{k}` tensors, which must be l0 … l(L-1) with no gaps.
@@ -119,7 +134,8 @@ public struct Checkpoint {
         }.sorted()
         guard !indices.isEmpty else { throw fail("missing tensor rnn.weight_ih_l0: no recurrent layers") }
         if let gap = (0..<indices.count).first(where: { indices[$0] != $0 }) {
-            throw fail("layers are not numbered 0…\(indices.count - 1): has \(prefix)\(indices[gap]) but no \(prefix)\(gap)")
+            throw fail(
+                "layers are not numbered 0…\(indices.count - 1): has \(prefix)\(indices[gap]) but no \(prefix)\(gap)")
         }
         return indices.count
     }
@@ -156,7 +172,8 @@ public struct Checkpoint {
             throw fail("the vocabulary has \(vocabulary.count) symbols but the model has V=\(config.vocabularySize)")
         }
         let shapes = config.parameterShapes
-        guard parameters.entries.map(\.name) == shapes.map(\.name), parameters.entries.map(\.shape) == shapes.map(\.shape)
+        guard parameters.entries.map(\.name) == shapes.map(\.name),
+            parameters.entries.map(\.shape) == shapes.map(\.shape)
         else { throw fail("the parameters are not laid out for \(config.summary)") }
         if let reserved = metadata.keys.sorted().first(where: Checkpoint.reservedKeys.contains) {
             throw fail("metadata key \(reserved.debugDescription) is reserved for the format")

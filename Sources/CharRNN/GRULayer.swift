@@ -4,27 +4,23 @@
 /// where x_· = W_i· x + b_i· is the input projection, computed by the caller for all steps.
 enum GRULayer {
     /// One step for one row. xp[3H] (input projection incl. b_ih), hp[3H] = W_hh·h (no bias),
-    /// hPrev[H] → hOut[H] (may alias hPrev). Saves gates[3H] (r, z, n) and hn[H] when given.
+    /// hPrev[H] → hOut[H] (may alias hPrev). Writes the gates r, z, n to gates[3H] and
+    /// W_hn h + b_hn to hn[H]: kept for backward in training, scratch when streaming.
+    /// Each pass is a plain loop over contiguous floats, so the compiler vectorises it.
     @inline(__always)
     static func cell(
         xp: UnsafePointer<Float>, hp: UnsafePointer<Float>, hiddenBias bhh: UnsafePointer<Float>,
         hPrev: UnsafePointer<Float>, hOut: UnsafeMutablePointer<Float>,
-        gates: UnsafeMutablePointer<Float>?, hn hnOut: UnsafeMutablePointer<Float>?, H: Int
+        gates g: UnsafeMutablePointer<Float>, hn: UnsafeMutablePointer<Float>, H: Int
     ) {
+        for j in 0..<2 * H { g[j] = xp[j] + hp[j] + bhh[j] }
+        Kernels.sigmoid(g, 2 * H)  // r, z
         for j in 0..<H {
-            let r = Kernels.sigmoid(xp[j] + hp[j] + bhh[j])
-            let z = Kernels.sigmoid(xp[H + j] + hp[H + j] + bhh[H + j])
-            let hn = hp[2 * H + j] + bhh[2 * H + j]
-            let n = Kernels.tanh(xp[2 * H + j] + r * hn)
-            let h = (1 - z) * n + z * hPrev[j]
-            if let g = gates {
-                g[j] = r
-                g[H + j] = z
-                g[2 * H + j] = n
-            }
-            hnOut?[j] = hn
-            hOut[j] = h
+            hn[j] = hp[2 * H + j] + bhh[2 * H + j]
+            g[2 * H + j] = xp[2 * H + j] + g[j] * hn[j]
         }
+        Kernels.tanh(g + 2 * H, H)  // n
+        for j in 0..<H { hOut[j] = (1 - g[H + j]) * g[2 * H + j] + g[H + j] * hPrev[j] }
     }
 
     /// Forward over T steps: reads a.inputProjection and the initial state h[0];

@@ -4,31 +4,27 @@
 /// where x_· = W_i· x + b_i· is the input projection, computed by the caller for all steps.
 enum LSTMLayer {
     /// One step for one row. xp[4H] (incl. b_ih), hp[4H] = W_hh·h (no bias); cPrev[H] → cOut[H],
-    /// hOut[H] (both may alias the previous state). Saves gates[4H] and tanh(c')[H] when given.
+    /// hOut[H] (both may alias the previous state). Writes the gates i, f, g, o to gates[4H] and
+    /// tanh(c') to tanhC[H]: kept for backward in training, scratch when streaming.
+    /// Each pass is a plain loop over contiguous floats, so the compiler vectorises it.
     @inline(__always)
     static func cell(
         xp: UnsafePointer<Float>, hp: UnsafePointer<Float>, hiddenBias bhh: UnsafePointer<Float>,
         cPrev: UnsafePointer<Float>, cOut: UnsafeMutablePointer<Float>,
         hOut: UnsafeMutablePointer<Float>,
-        gates: UnsafeMutablePointer<Float>?, tanhC tanhCOut: UnsafeMutablePointer<Float>?, H: Int
+        gates s: UnsafeMutablePointer<Float>, tanhC tc: UnsafeMutablePointer<Float>, H: Int
     ) {
+        for j in 0..<4 * H { s[j] = xp[j] + hp[j] + bhh[j] }
+        Kernels.sigmoid(s, 2 * H)  // i, f
+        Kernels.tanh(s + 2 * H, H)  // g
+        Kernels.sigmoid(s + 3 * H, H)  // o
         for j in 0..<H {
-            let i = Kernels.sigmoid(xp[j] + hp[j] + bhh[j])
-            let f = Kernels.sigmoid(xp[H + j] + hp[H + j] + bhh[H + j])
-            let g = Kernels.tanh(xp[2 * H + j] + hp[2 * H + j] + bhh[2 * H + j])
-            let o = Kernels.sigmoid(xp[3 * H + j] + hp[3 * H + j] + bhh[3 * H + j])
-            let c = f * cPrev[j] + i * g
-            let tc = Kernels.tanh(c)
-            if let s = gates {
-                s[j] = i
-                s[H + j] = f
-                s[2 * H + j] = g
-                s[3 * H + j] = o
-            }
-            tanhCOut?[j] = tc
+            let c = s[H + j] * cPrev[j] + s[j] * s[2 * H + j]
             cOut[j] = c
-            hOut[j] = o * tc
+            tc[j] = c
         }
+        Kernels.tanh(tc, H)
+        for j in 0..<H { hOut[j] = s[3 * H + j] * tc[j] }
     }
 
     /// Forward over T steps: reads a.inputProjection and the initial state h[0], c[0];

@@ -48,7 +48,9 @@ public struct SafetensorsFile: Equatable, Sendable {
         }
         let headerLength = Int(declared)
         guard headerLength <= bytes.count - 8 else {
-            throw fail("header length \(headerLength) bytes runs past the end of the \(bytes.count)-byte file: truncated or not safetensors")
+            throw fail(
+                "header length \(headerLength) bytes runs past the end of the \(bytes.count)-byte file (truncated?)"
+            )
         }
         let header: JSON
         do {
@@ -59,48 +61,72 @@ public struct SafetensorsFile: Equatable, Sendable {
         guard case .object(let entries) = header else { throw fail("header is not a JSON object") }
 
         let dataStart = 8 + headerLength
-        let dataSize = bytes.count - dataStart
         var file = SafetensorsFile()
         for (key, entry) in entries.sorted(by: { $0.key < $1.key }) {
             if key == metadataKey {
                 file.metadata = try metadata(entry, fail: fail)
                 continue
             }
-            let tensorName = key.debugDescription
-            guard case .object(let fields) = entry else { throw fail("tensor \(tensorName): entry is not a JSON object") }
-            guard case .string(let dtype)? = fields["dtype"] else { throw fail("tensor \(tensorName): no \"dtype\" string") }
-            guard case .array(let dims)? = fields["shape"] else { throw fail("tensor \(tensorName): no \"shape\" list") }
-            guard case .array(let offsets)? = fields["data_offsets"] else {
-                throw fail("tensor \(tensorName): no \"data_offsets\" list")
-            }
-            guard let elementSize = dtypeSizes[dtype] else {
-                throw fail("tensor \(tensorName): unsupported dtype \(dtype.debugDescription) (readable: F32, F16, BF16, F64, I32, I64)")
-            }
-            var shape: [Int] = []
-            var count = 1
-            for dim in dims {
-                guard let d = dim.nonNegativeInteger else {
-                    throw fail("tensor \(tensorName): shape entries must be non-negative integers")
-                }
-                let (product, overflow) = count.multipliedReportingOverflow(by: d)
-                guard !overflow, product <= Int(UInt32.max) else { throw fail("tensor \(tensorName): shape \(dims.count)-D is absurdly large") }
-                shape.append(d)
-                count = product
-            }
-            guard offsets.count == 2, let begin = offsets[0].nonNegativeInteger, let end = offsets[1].nonNegativeInteger else {
-                throw fail("tensor \(tensorName): data_offsets must be two non-negative integers")
-            }
-            guard begin <= end else { throw fail("tensor \(tensorName): data_offsets [\(begin), \(end)] end before they begin") }
-            guard end <= dataSize else {
-                throw fail("tensor \(tensorName): data_offsets [\(begin), \(end)] lie outside the \(dataSize)-byte data section")
-            }
-            guard end - begin == count * elementSize else {
-                throw fail("tensor \(tensorName): \(end - begin) bytes, but shape \(shape) of \(dtype) needs \(count * elementSize)")
-            }
-            let values = decode(bytes, from: dataStart + begin, count: count, dtype: dtype)
-            file.tensors[key] = Tensor(shape: shape, values: values, dtype: dtype)
+            file.tensors[key] = try tensor(key, entry, in: bytes, dataStart: dataStart, fail: fail)
         }
         return file
+    }
+
+    /// One header entry, checked against the data section, its values widened to Float.
+    private static func tensor(
+        _ key: String, _ entry: JSON, in bytes: [UInt8], dataStart: Int, fail: (String) -> CharRNNError
+    ) throws -> Tensor {
+        let tensorName = key.debugDescription
+        let dataSize = bytes.count - dataStart
+        guard case .object(let fields) = entry else {
+            throw fail("tensor \(tensorName): entry is not a JSON object")
+        }
+        guard case .string(let dtype)? = fields["dtype"] else {
+            throw fail("tensor \(tensorName): no \"dtype\" string")
+        }
+        guard case .array(let dims)? = fields["shape"] else {
+            throw fail("tensor \(tensorName): no \"shape\" list")
+        }
+        guard case .array(let offsets)? = fields["data_offsets"] else {
+            throw fail("tensor \(tensorName): no \"data_offsets\" list")
+        }
+        guard let elementSize = dtypeSizes[dtype] else {
+            throw fail(
+                "tensor \(tensorName): unsupported dtype \(dtype.debugDescription) (readable: F32, F16, BF16, F64, I32, I64)"
+            )
+        }
+        var shape: [Int] = []
+        var count = 1
+        for dim in dims {
+            guard let d = dim.nonNegativeInteger else {
+                throw fail("tensor \(tensorName): shape entries must be non-negative integers")
+            }
+            let (product, overflow) = count.multipliedReportingOverflow(by: d)
+            guard !overflow, product <= Int(UInt32.max) else {
+                throw fail("tensor \(tensorName): shape \(dims.count)-D is absurdly large")
+            }
+            shape.append(d)
+            count = product
+        }
+        guard offsets.count == 2, let begin = offsets[0].nonNegativeInteger, let end = offsets[1].nonNegativeInteger
+        else {
+            throw fail("tensor \(tensorName): data_offsets must be two non-negative integers")
+        }
+        guard begin <= end else {
+            throw fail("tensor \(tensorName): data_offsets [\(begin), \(end)] end before they begin")
+        }
+        guard end <= dataSize else {
+            throw fail(
+                "tensor \(tensorName): data_offsets [\(begin), \(end)] lie outside the \(dataSize)-byte data section"
+            )
+        }
+        guard end - begin == count * elementSize else {
+            throw fail(
+                "tensor \(tensorName): \(end - begin) bytes, but shape \(shape) of \(dtype) needs \(count * elementSize)"
+            )
+        }
+        let values = decode(bytes, from: dataStart + begin, count: count, dtype: dtype)
+        return Tensor(shape: shape, values: values, dtype: dtype)
     }
 
     private static func metadata(_ entry: JSON, fail: (String) -> CharRNNError) throws -> [String: String] {
@@ -118,10 +144,22 @@ public struct SafetensorsFile: Equatable, Sendable {
     /// Widens `count` little-endian elements of `dtype` starting at byte `start` to Float.
     private static func decode(_ bytes: [UInt8], from start: Int, count: Int, dtype: String) -> [Float] {
         bytes.withUnsafeBytes { raw in
-            let base = raw.baseAddress! + start
+            let source = UnsafeRawBufferPointer(rebasing: raw[start..<(start + count * dtypeSizes[dtype]!)])
+            #if _endian(little)
+                if dtype == "F32" {
+                    return [Float](unsafeUninitializedCapacity: count) { values, initialized in
+                        UnsafeMutableRawBufferPointer(values).copyMemory(from: source)
+                        initialized = count
+                    }
+                }
+            #endif
             func widen<T: FixedWidthInteger>(_: T.Type, _ convert: (T) -> Float) -> [Float] {
-                (0..<count).map { i in
-                    convert(T(littleEndian: base.loadUnaligned(fromByteOffset: i * MemoryLayout<T>.size, as: T.self)))
+                [Float](unsafeUninitializedCapacity: count) { values, initialized in
+                    for i in 0..<count {
+                        let stored = source.loadUnaligned(fromByteOffset: i * MemoryLayout<T>.size, as: T.self)
+                        values[i] = convert(T(littleEndian: stored))
+                    }
+                    initialized = count
                 }
             }
             switch dtype {
@@ -133,6 +171,32 @@ public struct SafetensorsFile: Equatable, Sendable {
             case "I64": return widen(UInt64.self) { Float(Int64(bitPattern: $0)) }
             default: preconditionFailure("dtype \(dtype) passed validation")
             }
+        }
+    }
+
+    /// `values` as little-endian elements of `dtype`; integer dtypes were checked to fit.
+    private static func encode(_ values: [Float], as dtype: String) -> [UInt8] {
+        let size = dtypeSizes[dtype]!
+        #if _endian(little)
+            if dtype == "F32" { return values.withUnsafeBytes { Array($0) } }
+        #endif
+        func narrow<T: FixedWidthInteger>(_ convert: (Float) -> T) -> [UInt8] {
+            [UInt8](unsafeUninitializedCapacity: values.count * size) { bytes, initialized in
+                let raw = UnsafeMutableRawBufferPointer(bytes)
+                for (i, value) in values.enumerated() {
+                    raw.storeBytes(of: convert(value).littleEndian, toByteOffset: i * size, as: T.self)
+                }
+                initialized = values.count * size
+            }
+        }
+        switch dtype {
+        case "F32": return narrow { $0.bitPattern }
+        case "F16": return narrow { Float16($0).bitPattern }
+        case "BF16": return narrow(bfloat16Bits)
+        case "F64": return narrow { Double($0).bitPattern }
+        case "I32": return narrow { Int32($0) }
+        case "I64": return narrow { Int64($0) }
+        default: preconditionFailure("dtype \(dtype) passed validation")
         }
     }
 
@@ -148,7 +212,7 @@ public struct SafetensorsFile: Equatable, Sendable {
         var data: [UInt8] = []
         for (tensorName, tensor) in tensors.sorted(by: { $0.key < $1.key }) {
             guard tensorName != SafetensorsFile.metadataKey else { throw fail("a tensor cannot be named __metadata__") }
-            guard let elementSize = SafetensorsFile.dtypeSizes[tensor.dtype] else {
+            guard SafetensorsFile.dtypeSizes[tensor.dtype] != nil else {
                 throw fail("tensor \(tensorName): cannot write dtype \(tensor.dtype.debugDescription)")
             }
             guard tensor.shape.allSatisfy({ $0 >= 0 }), tensor.values.count == tensor.elementCount else {
@@ -157,15 +221,16 @@ public struct SafetensorsFile: Equatable, Sendable {
             if tensor.dtype == "I32" || tensor.dtype == "I64" {
                 let limit: Float = tensor.dtype == "I32" ? 2_147_483_648 : 9_223_372_036_854_775_808
                 if let bad = tensor.values.firstIndex(where: { $0.rounded() != $0 || $0 < -limit || $0 >= limit }) {
-                    throw fail("tensor \(tensorName): value \(tensor.values[bad]) at index \(bad) is not an \(tensor.dtype)")
+                    throw fail(
+                        "tensor \(tensorName): value \(tensor.values[bad]) at index \(bad) is not an \(tensor.dtype)")
                 }
             }
             let begin = data.count
-            data.reserveCapacity(begin + tensor.values.count * elementSize)
-            for value in tensor.values { SafetensorsFile.append(value, as: tensor.dtype, to: &data) }
+            data += SafetensorsFile.encode(tensor.values, as: tensor.dtype)
             if !header.hasSuffix("{") { header += "," }
             let shape = tensor.shape.map(String.init).joined(separator: ",")
-            header += JSON.quoted(tensorName) + ":{\"dtype\":\"\(tensor.dtype)\",\"shape\":[\(shape)],"
+            header +=
+                JSON.quoted(tensorName) + ":{\"dtype\":\"\(tensor.dtype)\",\"shape\":[\(shape)],"
                 + "\"data_offsets\":[\(begin),\(data.count)]}"
         }
         header += "}"
@@ -182,21 +247,6 @@ public struct SafetensorsFile: Equatable, Sendable {
     /// Writes the file atomically: a crash leaves the old file or the new one, never half.
     public func write(path: String) throws {
         try FileIO.writeAtomically(path: path, bytes: try serialized(name: path))
-    }
-
-    private static func append(_ value: Float, as dtype: String, to data: inout [UInt8]) {
-        func bytes<T: FixedWidthInteger>(_ v: T) {
-            withUnsafeBytes(of: v.littleEndian) { data.append(contentsOf: $0) }
-        }
-        switch dtype {
-        case "F32": bytes(value.bitPattern)
-        case "F16": bytes(Float16(value).bitPattern)
-        case "BF16": bytes(bfloat16Bits(value))
-        case "F64": bytes(Double(value).bitPattern)
-        case "I32": bytes(Int32(value))  // checked integral and in range above
-        case "I64": bytes(Int64(value))
-        default: preconditionFailure("dtype \(dtype) passed validation")
-        }
     }
 
     /// Float → bfloat16 with round-to-nearest-even, NaN kept NaN (PyTorch's conversion).

@@ -46,12 +46,13 @@ public final class StreamingModel {
             switch config.cell {
             case .gru:
                 GRULayer.cell(
-                    xp: x, hp: hp, hiddenBias: w.hiddenBias, hPrev: h, hOut: h, gates: nil, hn: nil, H: H)
+                    xp: x, hp: hp, hiddenBias: w.hiddenBias, hPrev: h, hOut: h,
+                    gates: state.gates.pointer, hn: state.gatedHidden.pointer, H: H)
             case .lstm:
                 let c = state.cells[k].pointer
                 LSTMLayer.cell(
-                    xp: x, hp: hp, hiddenBias: w.hiddenBias, cPrev: c, cOut: c, hOut: h, gates: nil,
-                    tanhC: nil, H: H)
+                    xp: x, hp: hp, hiddenBias: w.hiddenBias, cPrev: c, cOut: c, hOut: h,
+                    gates: state.gates.pointer, tanhC: state.gatedHidden.pointer, H: H)
             }
         }
         let p = model.parameters, logits = state.logitsBuffer.pointer
@@ -70,6 +71,8 @@ public final class StreamingState {
     let cells: [Buffer]  // per layer c [H] (LSTM)
     let inputProjection: Buffer  // scratch [GH]
     let hiddenProjection: Buffer  // scratch [GH]
+    let gates: Buffer  // scratch [GH]
+    let gatedHidden: Buffer  // scratch [H]: GRU W_hn h + b_hn, LSTM tanh(c)
     let logitsBuffer: Buffer  // [V]
     /// False until the first step after creation or reset: logits are undefined until then.
     public internal(set) var stepped = false
@@ -80,6 +83,8 @@ public final class StreamingState {
         cells = (0..<(c.cell == .lstm ? c.layers : 0)).map { _ in Buffer(c.hiddenSize) }
         inputProjection = Buffer(GH)
         hiddenProjection = Buffer(GH)
+        gates = Buffer(GH)
+        gatedHidden = Buffer(c.hiddenSize)
         logitsBuffer = Buffer(c.vocabularySize)
     }
 

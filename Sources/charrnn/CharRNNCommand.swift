@@ -6,5 +6,8 @@ struct CharRNNCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "charrnn",
         abstract: "Train character-level GRU/LSTM language models and watch them write.",
-        subcommands: [TrainCommand.self, EvalCommand.self, GenerateCommand.self, InfoCommand.self])
+        subcommands: [
+            TrainCommand.self, EvalCommand.self, GenerateCommand.self, InfoCommand.self, BenchCommand.self,
+            PlotCommand.self,
+        ])
 }

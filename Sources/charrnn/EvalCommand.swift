@@ -17,6 +17,7 @@ struct EvalCommand: ParsableCommand {
     @Flag(help: "Print one JSON line: chars, nats_per_char, bits_per_char, perplexity.") var json = false
 
     func run() throws {
+        ComputeThreads.use(.streaming)
         try CLI.reportingErrors {
             let model = try CLI.loadModel(checkpoint)
             let tokens = try model.vocabulary.encodeAll(try UTF8Text.read(path: text), what: text)

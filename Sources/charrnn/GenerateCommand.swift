@@ -45,6 +45,7 @@ struct GenerateCommand: ParsableCommand {
     }
 
     func run() throws {
+        ComputeThreads.use(.streaming)
         try CLI.reportingErrors {
             guard length >= 0 else { throw CharRNNError("--length must be at least 0, got \(length)") }
             let settings = self.settings

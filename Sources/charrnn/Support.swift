@@ -45,6 +45,12 @@ nonisolated(unsafe) private var interruptCount: Int32 = 0
 
 enum Interrupt {
     static func install() {
+        // A parent may have blocked these (test runners do); the mask survives exec.
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, SIGINT)
+        sigaddset(&set, SIGTERM)
+        pthread_sigmask(SIG_UNBLOCK, &set, nil)
         signal(SIGINT) { _ in
             interruptCount += 1
             if interruptCount > 2 { _exit(130) }  // a third Ctrl-C leaves without saving

@@ -38,6 +38,7 @@ struct TrainCommand: ParsableCommand {
     }
 
     func run() throws {
+        ComputeThreads.use(.training)
         try CLI.reportingErrors {
             let paths = TrainingPaths(checkpoint: out)
             let metadata = ["corpus": corpus, "command": CommandLine.arguments.joined(separator: " ")]

@@ -63,7 +63,8 @@ private func refusal(
 private func expectSameValues(_ a: ParameterSet, _ b: ParameterSet, sourceLocation: SourceLocation = #_sourceLocation) {
     #expect(a.entries.map(\.name) == b.entries.map(\.name), sourceLocation: sourceLocation)
     for entry in a.entries {
-        #expect(a.array(entry.name).map(\.bitPattern) == b.array(entry.name).map(\.bitPattern), "\(entry.name)",
+        #expect(
+            a.array(entry.name).map(\.bitPattern) == b.array(entry.name).map(\.bitPattern), "\(entry.name)",
             sourceLocation: sourceLocation)
     }
 }
@@ -72,7 +73,8 @@ private func expectSameValues(_ a: ParameterSet, _ b: ParameterSet, sourceLocati
 struct CheckpointTests {
     @Test("save then load gives the same config, vocabulary, floats and metadata", arguments: [Cell.gru, .lstm])
     func roundTrip(cell: Cell) throws {
-        let original = try makeCheckpoint(cell: cell, metadata: ["corpus": "tiny\n\"shakespeare\"", "epoch": "7", "note": "é😀"])
+        let original = try makeCheckpoint(
+            cell: cell, metadata: ["corpus": "tiny\n\"shakespeare\"", "epoch": "7", "note": "é😀"])
         let path = try temporaryFolder() + "/model.safetensors"
         try original.save(path: path)
         let loaded = try Checkpoint.load(path: path)
@@ -93,7 +95,10 @@ struct CheckpointTests {
     @Test("a file written by PyTorch and Python's safetensors loads with every value in place")
     func torchFixtureGRU() throws {
         let checkpoint = try Checkpoint.load(path: try fixture("torch-gru-f32"))
-        #expect(checkpoint.config == ModelConfig(cell: .gru, vocabularySize: 8, embeddingSize: 3, hiddenSize: 4, layers: 2, dropout: 0.25))
+        #expect(
+            checkpoint.config
+                == ModelConfig(cell: .gru, vocabularySize: 8, embeddingSize: 3, hiddenSize: 4, layers: 2, dropout: 0.25)
+        )
         #expect(checkpoint.vocabulary.symbols == ["\n", " ", "\"", "\\", "a", "é", "😀", "[UNK]"])
         #expect(checkpoint.metadata == ["epoch": "3", "corpus": "tiny\ttext"])
         expectFixtureValues(checkpoint)
@@ -102,7 +107,9 @@ struct CheckpointTests {
     @Test("a BF16 LSTM written by PyTorch loads as the same floats")
     func torchFixtureLSTM() throws {
         let checkpoint = try Checkpoint.load(path: try fixture("torch-lstm-bf16"))
-        #expect(checkpoint.config == ModelConfig(cell: .lstm, vocabularySize: 3, embeddingSize: 2, hiddenSize: 3, layers: 1))
+        #expect(
+            checkpoint.config == ModelConfig(cell: .lstm, vocabularySize: 3, embeddingSize: 2, hiddenSize: 3, layers: 1)
+        )
         #expect(checkpoint.vocabulary.symbols == ["a", "b", "c"])
         #expect(checkpoint.metadata.isEmpty)
         expectFixtureValues(checkpoint)
@@ -156,13 +163,19 @@ struct CheckpointTests {
 
     @Test("weights in other dtypes are refused, naming the tensor")
     func wrongDtype() throws {
-        let message = try refusal { $0.tensors["fc.bias"]!.dtype = "I64"; $0.tensors["fc.bias"]!.values = [Float](repeating: 1, count: 10) }
+        let message = try refusal {
+            $0.tensors["fc.bias"]!.dtype = "I64"
+            $0.tensors["fc.bias"]!.values = [Float](repeating: 1, count: 10)
+        }
         #expect(message?.contains("fc.bias has dtype I64") == true)
     }
 
     @Test("missing and unexpected tensors are named")
     func missingAndExtra() throws {
-        let missing = try refusal { $0.tensors["fc.bias"] = nil; $0.tensors["rnn.bias_hh_l1"] = nil }
+        let missing = try refusal {
+            $0.tensors["fc.bias"] = nil
+            $0.tensors["rnn.bias_hh_l1"] = nil
+        }
         #expect(missing?.contains("missing tensors: rnn.bias_hh_l1, fc.bias") == true, "\(missing ?? "")")
         let extra = try refusal {
             $0.tensors["decoder.weight"] = Tensor(shape: [1], values: [0])
@@ -185,17 +198,22 @@ struct CheckpointTests {
 
     @Test("shapes that disagree with each other or with the vocabulary are refused")
     func inconsistentShapes() throws {
-        let wideOutput = try refusal { $0.tensors["fc.weight"] = Tensor(shape: [10, 5], values: .init(repeating: 0, count: 50)) }
+        let wideOutput = try refusal {
+            $0.tensors["fc.weight"] = Tensor(shape: [10, 5], values: .init(repeating: 0, count: 50))
+        }
         #expect(wideOutput?.contains("fc.weight has shape [10, 5], expected [10, 4]") == true, "\(wideOutput ?? "")")
         let vocabulary = try refusal { $0.metadata["vocab"] = #"["a","b","c"]"# }
         #expect(vocabulary?.contains("embedding.weight has 10 rows but the vocabulary has 3 symbols") == true)
         let cell = try refusal { $0.metadata["cell"] = "lstm" }  // GRU weights: 3·H rows, not 4·H
-        #expect(cell?.contains("rnn.weight_hh_l0 has shape [12, 4], expected [4·H, H] for LSTM") == true, "\(cell ?? "")")
+        #expect(
+            cell?.contains("rnn.weight_hh_l0 has shape [12, 4], expected [4·H, H] for LSTM") == true, "\(cell ?? "")")
         let flatEmbedding = try refusal { $0.tensors["embedding.weight"]!.shape = [30] }
         #expect(flatEmbedding?.contains("embedding.weight has shape [30], expected [V, E]") == true)
         let layerInput = try refusal { $0.tensors["rnn.weight_ih_l1"]!.shape = [4, 12] }
         #expect(layerInput?.contains("rnn.weight_ih_l1 has shape [4, 12], expected [12, 4]") == true)
-        let bias = try refusal { $0.tensors["rnn.bias_ih_l0"] = Tensor(shape: [3, 4], values: .init(repeating: 0, count: 12)) }
+        let bias = try refusal {
+            $0.tensors["rnn.bias_ih_l0"] = Tensor(shape: [3, 4], values: .init(repeating: 0, count: 12))
+        }
         #expect(bias?.contains("rnn.bias_ih_l0 has shape [3, 4], expected [12]") == true)
         let zeroHidden = try refusal { file in
             for (name, tensor) in file.tensors where name.hasPrefix("rnn.") || name == "fc.weight" {
@@ -216,7 +234,8 @@ struct CheckpointTests {
     func formatAndCell() throws {
         #expect(try refusal { $0.metadata["format"] = nil }?.contains("no \"format\"") == true)
         #expect(try refusal { $0.metadata = [:] }?.contains("no \"format\"") == true)
-        #expect(try refusal { $0.metadata["format"] = "charrnn-v2" }?.contains("unsupported format \"charrnn-v2\"") == true)
+        #expect(
+            try refusal { $0.metadata["format"] = "charrnn-v2" }?.contains("unsupported format \"charrnn-v2\"") == true)
         #expect(try refusal { $0.metadata["cell"] = nil }?.contains("no \"cell\"") == true)
         #expect(try refusal { $0.metadata["cell"] = "GRU" }?.contains("unknown cell \"GRU\"") == true)
         #expect(try refusal { $0.metadata["dropout"] = "1.5" }?.contains("\"dropout\"") == true)
@@ -314,7 +333,9 @@ struct CheckpointTests {
         var mismatched = try makeCheckpoint()
         mismatched.vocabulary = try Vocabulary(symbols: ["a", "b"])
         let sizeError = #expect(throws: CharRNNError.self) { try mismatched.save(path: path) }
-        #expect(sizeError?.message.contains("the vocabulary has 2 symbols but the model has V=10") == true, "\(sizeError?.message ?? "")")
+        #expect(
+            sizeError?.message.contains("the vocabulary has 2 symbols but the model has V=10") == true,
+            "\(sizeError?.message ?? "")")
         var relabelled = try makeCheckpoint()
         relabelled.config.hiddenSize = 5
         let layoutError = #expect(throws: CharRNNError.self) { try relabelled.save(path: path) }

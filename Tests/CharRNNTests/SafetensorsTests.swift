@@ -83,13 +83,16 @@ struct SafetensorsTests {
         let length = bytes[0..<8].enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
         #expect(length % 8 == 0)
         let header = String(decoding: bytes[8..<(8 + length)], as: UTF8.self)
-        let expected = #"{"__metadata__":{"k":"v"},"a":{"dtype":"F32","shape":[1,1],"data_offsets":[0,4]},"#
+        let expected =
+            #"{"__metadata__":{"k":"v"},"a":{"dtype":"F32","shape":[1,1],"data_offsets":[0,4]},"#
             + #""b":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}}"#
         #expect(header.hasPrefix(expected))
         #expect(header.dropFirst(expected.count).allSatisfy { $0 == " " })
         #expect(length - expected.utf8.count < 8)
         let data = Array(bytes[(8 + length)...])
-        #expect(data == littleEndian(Float(-1).bitPattern) + littleEndian(Float(1).bitPattern) + littleEndian(Float(2).bitPattern))
+        #expect(
+            data == littleEndian(Float(-1).bitPattern) + littleEndian(Float(1).bitPattern)
+                + littleEndian(Float(2).bitPattern))
     }
 
     @Test("F16 and BF16 bytes made by hand read as the right floats")
@@ -99,7 +102,8 @@ struct SafetensorsTests {
         let bf16: [UInt16] = [0x3F80, 0xC000, 0x4049, 0x0001, 0xFF80]
         let bf16Expected: [Float] = [1, -2, 3.140625, Float(bitPattern: 0x0001_0000), -.infinity]
         let data = f16.flatMap(littleEndian) + bf16.flatMap(littleEndian)
-        let header = #"{"h":{"dtype":"F16","shape":[7],"data_offsets":[0,14]},"#
+        let header =
+            #"{"h":{"dtype":"F16","shape":[7],"data_offsets":[0,14]},"#
             + #""b":{"dtype":"BF16","shape":[5],"data_offsets":[14,24]}}"#
         let file = try SafetensorsFile.parse(crafted(header: header, data: data), name: "half")
         #expect(bitPatterns(file.tensors["h"]!.values) == bitPatterns(f16Expected))
@@ -111,7 +115,8 @@ struct SafetensorsTests {
     @Test("I32 and I64 token ids read as floats; offsets may come in any order")
     func integersAndOrder() throws {
         let data = littleEndian(Int64(-5)) + littleEndian(Int64(1 << 20)) + littleEndian(Int32(7))
-        let header = #"{"ids32":{"dtype":"I32","shape":[1],"data_offsets":[16,20]},"#
+        let header =
+            #"{"ids32":{"dtype":"I32","shape":[1],"data_offsets":[16,20]},"#
             + #""ids64":{"dtype":"I64","shape":[2],"data_offsets":[0,16]}}"#
         let file = try SafetensorsFile.parse(crafted(header: header, data: data), name: "ints")
         #expect(file.tensors["ids64"]!.values == [-5, 1_048_576])
@@ -145,9 +150,13 @@ struct SafetensorsTests {
 
     @Test("a header that is not a JSON object is refused")
     func notJSON() {
-        for header in ["{\"a\":", "not json", "{\"a\":1,}", "{\"a\" 1}", "{}x", "{\"a\":\"\u{1}\"}", "{\"x\":\"\\ud800\"}"] {
+        for header in [
+            "{\"a\":", "not json", "{\"a\":1,}", "{\"a\" 1}", "{}x", "{\"a\":\"\u{1}\"}", "{\"x\":\"\\ud800\"}",
+        ] {
             #expect(refusal(crafted(header: header)).map { $0.contains("not JSON") } == true, "\(header)")
         }
+        let deep = "{\"a\":" + String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000) + "}"
+        #expect(refusal(crafted(header: deep)).map { $0.contains("nested too deeply") } == true)
         var invalidUTF8 = crafted(header: "{\"__metadata__\":{\"k\":\"ab\"}}")
         invalidUTF8[8 + 23] = 0xC3  // 'b' → a lead byte followed by the closing quote
         #expect(refusal(invalidUTF8).map { $0.contains("UTF-8") } == true)

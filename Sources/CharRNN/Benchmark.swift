@@ -1,0 +1,75 @@
+/// Throughput and latency on synthetic data: what `charrnn bench` reports.
+public enum Benchmark {
+    /// Full training steps (forward, backward, clip, Adam) on random tokens for about `seconds`;
+    /// returns the median characters per second over the timed steps and how many were timed.
+    public static func training(
+        config: ModelConfig, batch: Int, steps: Int, seconds: Double, threads: Int
+    ) -> (charactersPerSecond: Double, timedSteps: Int) {
+        BLAS.threads = threads
+        let model = CharRNNModel(config: config, vocabulary: syntheticVocabulary(config.vocabularySize), seed: 0)
+        let graph = SequenceGraph(model: model, batch: batch, steps: steps)
+        let optimizer = Optimizer(kind: .adam, learningRate: 1e-3, parameterCount: model.parameters.count)
+        let x = randomTokens(batch * steps, config.vocabularySize, seed: 1)
+        let y = randomTokens(batch * steps, config.vocabularySize, seed: 2)
+        var rng = RandomGenerator(seed: 3)
+        func step() {
+            model.parameters.zeroGradients()
+            graph.resetState()
+            _ = graph.forward(inputs: x, targets: y, training: true, rng: &rng)
+            graph.backward()
+            clipGradientNorm(model.parameters, maxNorm: 5)
+            optimizer.update(model.parameters)
+        }
+        let times = timed(seconds: seconds, warmup: 2, step)
+        return (Double(batch * steps) / median(times), times.count)
+    }
+
+    /// Batch-1 streaming with the state carried and multinomial sampling at T = 0.8;
+    /// returns the median microseconds per character (over blocks of 100 characters).
+    public static func streaming(config: ModelConfig, seconds: Double, threads: Int) throws -> Double {
+        BLAS.threads = threads
+        let model = CharRNNModel(config: config, vocabulary: syntheticVocabulary(config.vocabularySize), seed: 0)
+        let stream = StreamingModel(model)
+        let state = stream.makeState()
+        let sampler = try Sampler(
+            settings: SamplerSettings(method: .multinomial, temperature: 0.8),
+            vocabularySize: config.vocabularySize, seed: 4)
+        var token = 0
+        let block = 100
+        let times = timed(seconds: seconds, warmup: 1) {
+            for _ in 0..<block {
+                stream.step(token, state)
+                token = sampler.sample(logits: state.logits)
+            }
+        }
+        return median(times) / Double(block) * 1e6
+    }
+
+    static func timed(seconds: Double, warmup: Int, _ body: () -> Void) -> [Double] {
+        for _ in 0..<warmup { body() }
+        let clock = ContinuousClock()
+        let start = clock.now
+        var times: [Double] = []
+        repeat {
+            let t0 = clock.now
+            body()
+            times.append((clock.now - t0).seconds)
+        } while (clock.now - start).seconds < seconds || times.count < 3
+        return times
+    }
+
+    static func median(_ xs: [Double]) -> Double {
+        let s = xs.sorted()
+        return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+    }
+
+    static func randomTokens(_ n: Int, _ V: Int, seed: UInt64) -> [Int32] {
+        var rng = RandomGenerator(seed: seed)
+        return (0..<n).map { _ in Int32(rng.nextInt(below: V)) }
+    }
+
+    /// V distinct printable scalars, for models that need a vocabulary but no text.
+    static func syntheticVocabulary(_ V: Int) -> Vocabulary {
+        try! Vocabulary(symbols: (0..<V).map { String(UnicodeScalar(0x100 + UInt32($0))!) })
+    }
+}

@@ -1,0 +1,48 @@
+/// The learning curve a training run records beside its checkpoint (CKPT.metrics.jsonl):
+/// a line every few steps with the training loss, and a line per epoch with validation too.
+public struct LearningCurve: Equatable, Sendable {
+    public struct Point: Equatable, Sendable {
+        public let step: Int
+        public let value: Double
+    }
+
+    /// Training loss (nats/char) at logged steps.
+    public var train: [Point] = []
+    /// Validation loss (nats/char) at the end of each epoch, by step.
+    public var validation: [Point] = []
+    /// Training throughput at logged steps.
+    public var charactersPerSecond: [Point] = []
+
+    public init() {}
+
+    /// Parses a metrics file; a line that is not a JSON object with a numeric "step" is an
+    /// error naming its line number.
+    public static func read(path: String) throws -> LearningCurve {
+        let text = String(decoding: try FileIO.readAll(path: path), as: UTF8.self)
+        var curve = LearningCurve()
+        for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: true).enumerated() {
+            guard case .object(let fields)? = try? JSON.parse(String(line)),
+                let step = fields["step"]?.number.flatMap({ Int(exactly: $0) })
+            else { throw CharRNNError("\(path): line \(i + 1) is not a metrics record") }
+            if let v = fields["val_loss"]?.number {
+                curve.validation.append(Point(step: step, value: v))
+            } else if let t = fields["train_loss"]?.number {
+                curve.train.append(Point(step: step, value: t))
+            }
+            if let c = fields["chars_per_s"]?.number, fields["val_loss"] == nil {
+                curve.charactersPerSecond.append(Point(step: step, value: c))
+            }
+        }
+        guard !curve.train.isEmpty || !curve.validation.isEmpty else {
+            throw CharRNNError("\(path): no metrics recorded yet")
+        }
+        return curve
+    }
+}
+
+extension JSON {
+    var number: Double? {
+        if case .number(let text) = self { return Double(text) }
+        return nil
+    }
+}

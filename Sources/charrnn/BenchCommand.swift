@@ -1,0 +1,49 @@
+import ArgumentParser
+import CharRNN
+
+/// `charrnn bench`: training throughput and streaming latency on synthetic data.
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure training chars/s and batch-1 streaming µs/char.",
+        discussion: """
+            Training: full steps (forward, backward, clip, Adam) on random tokens; the median \
+            step time gives chars/s. Streaming: batch 1, state carried, multinomial sampling at \
+            T=0.8; the median over blocks of 100 characters gives µs/char. Compare with PyTorch \
+            in the same run: python3 ../shared/anchors/torch_charrnn.py speed.
+            """)
+
+    @OptionGroup var model: ModelOptions
+    @Option(help: "Vocabulary size V of the synthetic model.") var vocab = 65
+    @Option(name: .customLong("batch-size"), help: "Sequences per training batch.") var batchSize = 64
+    @Option(name: .customLong("seq-length"), help: "Characters per training sequence.") var seqLength = 100
+    @Option(help: "Seconds to time each measurement.") var seconds = 10.0
+    @Option(help: "BLAS threads for training.") var threads = 2
+    @Option(name: .customLong("stream-threads"), help: "BLAS threads for streaming.") var streamThreads = 1
+    @Flag(help: "Print one JSON line with train_chars_per_s and stream_us_per_char.") var json = false
+
+    func validate() throws {
+        guard vocab >= 2, batchSize >= 1, seqLength >= 1, seconds > 0, threads >= 1, streamThreads >= 1 else {
+            throw ValidationError("--vocab ≥ 2, sizes ≥ 1, --seconds > 0 and threads ≥ 1 are required")
+        }
+    }
+
+    func run() throws {
+        try CLI.reportingErrors {
+            let config = model.config(vocabularySize: vocab)
+            try config.validate()
+            let train = Benchmark.training(
+                config: config, batch: batchSize, steps: seqLength, seconds: seconds, threads: threads)
+            let stream = try Benchmark.streaming(config: config, seconds: seconds, threads: streamThreads)
+            if json {
+                print(
+                    "{\"cell\": \"\(config.cell.rawValue)\", \"emb\": \(config.embeddingSize), \"hidden\": \(config.hiddenSize), \"layers\": \(config.layers), \"vocab\": \(vocab), \"batch\": \(batchSize), \"seq\": \(seqLength), \"threads\": \(threads), \"train_chars_per_s\": \(Int(train.charactersPerSecond.rounded())), \"stream_us_per_char\": \(format(stream, 1))}"
+                )
+            } else {
+                print("model:     \(config.summary), batch \(batchSize) × \(seqLength)")
+                print("training:  \(grouped(Int(train.charactersPerSecond))) chars/s (median of \(train.timedSteps) steps, \(threads) BLAS threads)")
+                print("streaming: \(format(stream, 1)) µs/char (batch 1, T=0.8 multinomial, \(streamThreads) BLAS thread)")
+            }
+        }
+    }
+}
