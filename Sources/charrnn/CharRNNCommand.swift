@@ -7,8 +7,8 @@ struct CharRNNCommand: ParsableCommand {
         commandName: "charrnn",
         abstract: "Train character-level GRU/LSTM language models and watch them write.",
         subcommands: [
-            PlayCommand.self, TrainCommand.self, EvalCommand.self, InfoCommand.self, BenchCommand.self,
-            PlotCommand.self,
+            PlayCommand.self, TrainCommand.self, EvalCommand.self, GenerateCommand.self, InfoCommand.self,
+            BenchCommand.self, PlotCommand.self,
         ],
         defaultSubcommand: PlayCommand.self)
 }

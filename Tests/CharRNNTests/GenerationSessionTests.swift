@@ -31,6 +31,26 @@ private func tokens(_ m: CharRNNModel, _ text: String) -> [Int] {
 
 @Suite("Generation session")
 struct GenerationSessionTests {
+    @Test("greedy text on the committed tiny checkpoints matches PyTorch byte for byte", arguments: ["tiny-gru", "tiny-lstm"])
+    func greedyGolden(name: String) throws {
+        let golden = try #require(
+            JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: fixturePath("\(name).greedy.json"))))
+                as? [String: Any])
+        let prime = try #require(golden["prime"] as? String)
+        let length = try #require(golden["length"] as? Int)
+        let expected = try #require(golden["text"] as? String)
+        let c = try Checkpoint.load(path: fixturePath("\(name).safetensors"))
+        let m = CharRNNModel(config: c.config, vocabulary: c.vocabulary, parameters: c.parameters)
+        // Greedy, T = 0 multinomial and T = 0 Gumbel are all the argmax.
+        let s = try session(m, [(.greedy, 0), (.init(temperature: 0), 1), (.init(method: .gumbel, temperature: 0, topK: 3), 2)])
+        #expect(s.prime(with: prime).warning == nil)
+        for _ in 0..<length { s.stepAll() }
+        for stream in s.streams {
+            #expect(Array(stream.text.utf8) == Array(expected.utf8))
+            #expect(stream.primeText == prime && stream.generatedCount == length)
+        }
+    }
+
     @Test("priming feeds the prime into every stream; reports describe the drawn distribution")
     func primingAndReports() throws {
         let m = model(symbols: letters, cell: .lstm)

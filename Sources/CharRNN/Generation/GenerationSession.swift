@@ -148,7 +148,9 @@ public final class GenerationSession {
         -> PrimeReport
     {
         let newStreaming = StreamingModel(newModel)
-        for stream in streams { try stream.adopt(newStreaming) }
+        // Everything that can fail happens before the session changes.
+        let samplers = try streams.map { try $0.samplerFor(vocabularySize: newModel.config.vocabularySize) }
+        for (stream, sampler) in zip(streams, samplers) { stream.adopt(newStreaming, sampler: sampler) }
         model = newModel
         streamingModel = newStreaming
         primedState = newStreaming.makeState()

@@ -37,10 +37,15 @@ public final class GenerationStream {
         after = ProbabilityBuffer(count: model.config.vocabularySize)
     }
 
-    /// Fresh state and buffers for another model; settings and random generator carry over.
-    func adopt(_ model: StreamingModel) throws {
+    /// A sampler for another vocabulary size with this stream's settings and random generator.
+    func samplerFor(vocabularySize v: Int) throws -> Sampler {
+        try Sampler(settings: sampler.settings, vocabularySize: v, generator: sampler.generator)
+    }
+
+    /// Fresh state and buffers for another model, with a sampler from `samplerFor`.
+    func adopt(_ model: StreamingModel, sampler: Sampler) {
         let v = model.config.vocabularySize
-        sampler = try Sampler(settings: sampler.settings, vocabularySize: v, generator: sampler.generator)
+        self.sampler = sampler
         state = model.makeState()
         before = ProbabilityBuffer(count: v)
         after = ProbabilityBuffer(count: v)

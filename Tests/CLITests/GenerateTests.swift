@@ -1,0 +1,193 @@
+import Foundation
+import Testing
+
+/// Runs the built `charrnn generate` and checks what it prints and how it exits.
+@Suite("charrnn generate")
+struct GenerateTests {
+    struct Run {
+        let status: Int32
+        let stdout: Data
+        let stderr: String
+        var text: String { String(decoding: stdout, as: UTF8.self) }
+        var stderrLines: [Substring] { stderr.split(separator: "\n", omittingEmptySubsequences: false).dropLast() }
+    }
+
+    static let packageRoot = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static func fixture(_ name: String) -> String {
+        packageRoot.appendingPathComponent("Tests/CharRNNTests/Fixtures/\(name)").path
+    }
+
+    /// The `charrnn` built next to this test bundle (or in .build/debug).
+    static var binary: URL {
+        let besideTests = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+            .appendingPathComponent("charrnn")
+        if FileManager.default.isExecutableFile(atPath: besideTests.path) { return besideTests }
+        return packageRoot.appendingPathComponent(".build/debug/charrnn")
+    }
+
+    static func generate(_ arguments: [String]) throws -> Run {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = ["generate"] + arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        // Read both pipes to the end before waiting, so a full pipe cannot block the child.
+        let stderrData = LockedData()
+        let reader = Thread { stderrData.set(err.fileHandleForReading.readDataToEndOfFile()) }
+        reader.start()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        while !stderrData.isSet { usleep(1000) }
+        return Run(status: process.terminationStatus, stdout: stdout, stderr: String(decoding: stderrData.value, as: UTF8.self))
+    }
+
+    static func golden(_ name: String) throws -> (prime: String, length: Int, text: String) {
+        let data = try Data(contentsOf: URL(fileURLWithPath: fixture("\(name).greedy.json")))
+        let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        return (try #require(json["prime"] as? String), try #require(json["length"] as? Int), try #require(json["text"] as? String))
+    }
+
+    @Test("greedy output on the tiny checkpoints is PyTorch's text, byte for byte", arguments: ["tiny-gru", "tiny-lstm"])
+    func greedyGolden(name: String) throws {
+        let g = try Self.golden(name)
+        for flags in [["--sampler", "greedy"], ["--temperature", "0"], ["--sampler", "gumbel", "--temperature", "0"]] {
+            let run = try Self.generate(
+                ["--checkpoint", Self.fixture("\(name).safetensors"), "--prime", g.prime, "--length", "\(g.length)"] + flags)
+            #expect(run.status == 0)
+            #expect(run.stdout == Data(g.text.utf8), "\(flags)")
+            #expect(run.stderr.isEmpty)
+        }
+    }
+
+    @Test("sampled output is the prime then exactly length characters, no trailing newline; a seed repeats it")
+    func sampledOutput() throws {
+        let args = ["--checkpoint", Self.fixture("tiny-gru.safetensors"), "--prime", "Thy ", "--length", "300",
+                    "--temperature", "0.9", "--top-p", "0.95", "--seed", "12"]
+        let a = try Self.generate(args), b = try Self.generate(args)
+        #expect(a.status == 0 && a.stderr.isEmpty)
+        #expect(a.text.hasPrefix("Thy "))
+        #expect(a.text.unicodeScalars.count == 4 + 300)
+        #expect(a.stdout == b.stdout)
+        let other = try Self.generate(Array(args.dropLast()) + ["13"])
+        #expect(other.stdout != a.stdout)
+        let empty = try Self.generate(Array(args[0..<4]) + ["--length", "0"])
+        #expect(empty.stdout == Data("Thy ".utf8))
+    }
+
+    @Test("without --seed the drawn seed is printed to stderr and repeats the run")
+    func randomSeedIsAnnounced() throws {
+        let args = ["--checkpoint", Self.fixture("tiny-gru.safetensors"), "--prime", "O", "--length", "80"]
+        let run = try Self.generate(args)
+        #expect(run.status == 0)
+        let line = try #require(run.stderrLines.first)
+        #expect(run.stderrLines.count == 1)
+        #expect(line.hasPrefix("charrnn: --seed "))
+        let seed = String(line.dropFirst("charrnn: --seed ".count))
+        #expect(try Self.generate(args + ["--seed", seed]).stdout == run.stdout)
+    }
+
+    @Test("--compare prints the greedy and the sampled continuation, labelled")
+    func compare() throws {
+        let g = try Self.golden("tiny-gru")
+        let base = ["--checkpoint", Self.fixture("tiny-gru.safetensors"), "--prime", g.prime, "--length", "\(g.length)",
+                    "--temperature", "1.1", "--seed", "5"]
+        let run = try Self.generate(base + ["--compare"])
+        let plain = try Self.generate(base)
+        #expect(run.status == 0 && run.stderr.isEmpty)
+        let expected = "=== greedy ===\n\(g.text)\n=== multinomial T=1.1, seed 5 ===\n\(plain.text)\n"
+        #expect(run.text == expected)
+    }
+
+    @Test("--json prints one parseable object per generated character")
+    func json() throws {
+        let base = ["--checkpoint", Self.fixture("tiny-lstm.safetensors"), "--prime", "When ", "--length", "40",
+                    "--top-k", "8", "--seed", "3"]
+        let run = try Self.generate(base + ["--json"])
+        let plain = try Self.generate(base)
+        #expect(run.status == 0)
+        let lines = run.text.split(separator: "\n")
+        #expect(lines.count == 40)
+        var characters = "When "
+        for (i, line) in lines.enumerated() {
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            #expect(object["step"] as? Int == i)
+            characters += try #require(object["character"] as? String)
+            let entropy = try #require(object["entropy"] as? Double)
+            let surprisal = try #require(object["surprisal"] as? Double)
+            #expect(entropy >= 0 && surprisal >= 0 && object["surprisal_t1"] is Double)
+            let top = try #require(object["top"] as? [[String: Any]])
+            #expect(top.count == 5)
+            let ps = top.compactMap { $0["p"] as? Double }
+            #expect(ps == ps.sorted(by: >))
+        }
+        #expect(characters == plain.text)
+    }
+
+    @Test("an empty prime or characters outside the vocabulary still generate")
+    func awkwardPrimes() throws {
+        let ckpt = Self.fixture("tiny-gru.safetensors")
+        let empty = try Self.generate(["--checkpoint", ckpt, "--prime", "", "--length", "20", "--seed", "1"])
+        #expect(empty.status == 0 && empty.text.unicodeScalars.count == 20)
+        let odd = try Self.generate(["--checkpoint", ckpt, "--prime", "Thé ✓", "--length", "20", "--sampler", "greedy"])
+        #expect(odd.status == 0)
+        #expect(odd.text.hasPrefix("Thé ✓") && odd.text.unicodeScalars.count == 5 + 20)
+        #expect(odd.stderrLines.count == 1)
+        #expect(odd.stderr.hasPrefix("charrnn: prime: skipped 2 character(s)"))
+    }
+
+    @Test(
+        "bad input exits 1 with one line on stderr",
+        arguments: [
+            ["--length=-1"], ["--temperature=-0.5"], ["--temperature", "nan"], ["--temperature", "inf"],
+            ["--top-k", "0"], ["--top-p", "1.5"], ["--top-p", "0"], ["--min-p", "1"], ["--min-p=-0.1"],
+        ])
+    func badValues(flags: [String]) throws {
+        let run = try Self.generate(["--checkpoint", Self.fixture("tiny-gru.safetensors"), "--prime", "a"] + flags)
+        #expect(run.status == 1)
+        #expect(run.stdout.isEmpty)
+        #expect(run.stderrLines.count == 1)
+        #expect(run.stderr.hasPrefix("charrnn: "))
+    }
+
+    @Test("a missing or unreadable checkpoint exits 1 with one line")
+    func badCheckpoint() throws {
+        for path in ["/nonexistent/model.safetensors", Self.fixture("tiny-gru.greedy.json")] {
+            let run = try Self.generate(["--checkpoint", path, "--prime", "a"])
+            #expect(run.status == 1)
+            #expect(run.stderrLines.count == 1 && run.stderr.hasPrefix("charrnn: "))
+        }
+    }
+
+    @Test("malformed flags are usage errors, not crashes", arguments: [
+        ["--sampler", "nucleus"], ["--length", "many"], ["--top-k", "2.5"], ["--bogus"], [],
+    ])
+    func usageErrors(flags: [String]) throws {
+        let args = flags.isEmpty ? [] : ["--checkpoint", Self.fixture("tiny-gru.safetensors")] + flags
+        let run = try Self.generate(args)
+        #expect(run.status == 64)
+        #expect(run.stdout.isEmpty)
+    }
+
+    @Test("--help explains the sampling pipeline in order")
+    func help() throws {
+        let run = try Self.generate(["--help"])
+        #expect(run.status == 0)
+        let help = run.text.replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "  ", with: " ")
+        let stages = ["divided by the temperature", "top-k keeps", "top-p keeps", "min-p keeps", "renormalised"]
+        let positions = try stages.map { try #require(help.range(of: $0), "\($0)").lowerBound }
+        #expect(positions == positions.sorted())
+    }
+}
+
+/// Data handed from the stderr reader thread.
+final class LockedData: @unchecked Sendable {
+    private let lock = NSLock()
+    private var data: Data?
+    func set(_ d: Data) { lock.withLock { data = d } }
+    var isSet: Bool { lock.withLock { data != nil } }
+    var value: Data { lock.withLock { data ?? Data() } }
+}
