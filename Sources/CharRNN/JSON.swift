@@ -277,3 +277,8 @@ enum JSON: Equatable {
         }
     }
 }
+
+extension String {
+    /// This string as a JSON string literal (control characters escaped, the rest UTF-8).
+    public var jsonQuoted: String { JSON.quoted(self) }
+}

@@ -91,45 +91,24 @@ struct GenerateCommand: ParsableCommand {
 
     static func jsonLine(_ step: StepReport, stream: String?, vocabulary: Vocabulary) -> String {
         func character(_ token: Int) -> String {
-            JSON.string(vocabulary.symbols[token])
+            vocabulary.symbols[token].jsonQuoted
         }
         let top = step.top.map {
-            "{\"token\":\($0.token),\"character\":\(character($0.token)),\"p\":\(JSON.number($0.probability)),\"p_sampled\":\(JSON.number($0.sampledProbability))}"
+            "{\"token\":\($0.token),\"character\":\(character($0.token)),\"p\":\(jsonNumber($0.probability)),\"p_sampled\":\(jsonNumber($0.sampledProbability))}"
         }
         var fields: [String] = []
-        if let stream { fields.append("\"stream\":\(JSON.string(stream))") }
+        if let stream { fields.append("\"stream\":\(stream.jsonQuoted)") }
         fields += [
             "\"step\":\(step.step)", "\"token\":\(step.token)", "\"character\":\(character(step.token))",
-            "\"entropy\":\(JSON.number(step.entropy))", "\"surprisal\":\(JSON.number(step.surprisal))",
-            "\"surprisal_t1\":\(JSON.number(step.surprisalAtT1))", "\"top\":[\(top.joined(separator: ","))]",
+            "\"entropy\":\(jsonNumber(step.entropy))", "\"surprisal\":\(jsonNumber(step.surprisal))",
+            "\"surprisal_t1\":\(jsonNumber(step.surprisalAtT1))", "\"top\":[\(top.joined(separator: ","))]",
         ]
         return "{" + fields.joined(separator: ",") + "}\n"
     }
 }
 
-/// Minimal JSON text for the step lines (no Foundation).
-private enum JSON {
-    static func string(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{00}"..."\u{1F}", "\u{7F}":
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
-
-    /// Finite numbers as Swift prints them (valid JSON); null otherwise.
-    static func number(_ x: Float) -> String { x.isFinite ? "\(x)" : "null" }
-}
+/// Finite numbers as Swift prints them (valid JSON); null otherwise.
+private func jsonNumber(_ x: Float) -> String { x.isFinite ? "\(x)" : "null" }
 
 /// Unbuffered standard output: each write goes out at once, so text streams as it is sampled.
 private struct StandardOutput {

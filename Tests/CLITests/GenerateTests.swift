@@ -12,37 +12,11 @@ struct GenerateTests {
         var stderrLines: [Substring] { stderr.split(separator: "\n", omittingEmptySubsequences: false).dropLast() }
     }
 
-    static let packageRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
-    static func fixture(_ name: String) -> String {
-        packageRoot.appendingPathComponent("Tests/CharRNNTests/Fixtures/\(name)").path
-    }
-
-    /// The `charrnn` built next to this test bundle (or in .build/debug).
-    static var binary: URL {
-        let besideTests = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-            .appendingPathComponent("charrnn")
-        if FileManager.default.isExecutableFile(atPath: besideTests.path) { return besideTests }
-        return packageRoot.appendingPathComponent(".build/debug/charrnn")
-    }
+    static func fixture(_ name: String) -> String { CharRNNBinary.fixture(name) }
 
     static func generate(_ arguments: [String]) throws -> Run {
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = ["generate"] + arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        // Read both pipes to the end before waiting, so a full pipe cannot block the child.
-        let stderrData = LockedData()
-        let reader = Thread { stderrData.set(err.fileHandleForReading.readDataToEndOfFile()) }
-        reader.start()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        while !stderrData.isSet { usleep(1000) }
-        return Run(status: process.terminationStatus, stdout: stdout, stderr: String(decoding: stderrData.value, as: UTF8.self))
+        let run = try CharRNNBinary.run(["generate"] + arguments)
+        return Run(status: run.status, stdout: Data(run.stdout.utf8), stderr: run.stderr)
     }
 
     static func golden(_ name: String) throws -> (prime: String, length: Int, text: String) {
@@ -184,10 +158,3 @@ struct GenerateTests {
 }
 
 /// Data handed from the stderr reader thread.
-final class LockedData: @unchecked Sendable {
-    private let lock = NSLock()
-    private var data: Data?
-    func set(_ d: Data) { lock.withLock { data = d } }
-    var isSet: Bool { lock.withLock { data != nil } }
-    var value: Data { lock.withLock { data ?? Data() } }
-}
