@@ -52,6 +52,7 @@ struct PlayCommand: ParsableCommand {
     }
 
     func run() throws {
+        ComputeThreads.use(.streaming)
         let exit = try CLI.reportingErrors { () throws -> PlayExit in
             let path = try resolvedCheckpoint()
             let session = try EngineSession(checkpoint: path)
