@@ -37,6 +37,16 @@ public final class CharRNNModel {
         self.init(config: config, vocabulary: vocabulary, parameters: parameters)
     }
 
+    /// The model a validated checkpoint holds.
+    public convenience init(checkpoint c: Checkpoint) {
+        self.init(config: c.config, vocabulary: c.vocabulary, parameters: c.parameters, metadata: c.metadata)
+    }
+
+    /// Loads and validates a `charrnn-v1` checkpoint; errors are one line naming the file.
+    public static func load(path: String) throws -> CharRNNModel {
+        CharRNNModel(checkpoint: try Checkpoint.load(path: path))
+    }
+
     /// A deep copy (parameters included, gradients zero).
     public func copy() -> CharRNNModel {
         let p = ParameterSet(shapes: config.parameterShapes)

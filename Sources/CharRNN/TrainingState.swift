@@ -66,9 +66,7 @@ extension Trainer {
             tensors: file.tensors.filter { !$0.key.hasPrefix("state.") },
             metadata: meta.filter { !$0.key.hasPrefix("state.") })
         let checkpoint = try Checkpoint.decode(modelFile, name: name)
-        let model = CharRNNModel(
-            config: checkpoint.config, vocabulary: checkpoint.vocabulary,
-            parameters: checkpoint.parameters)
+        let model = CharRNNModel(checkpoint: checkpoint)
         var settings = try TrainingSettings(metadata: checkpoint.metadata, name: name)
         settings.epochs = try epochs ?? integer("state.epochs")
         let tokens = try corpus(model.vocabulary)

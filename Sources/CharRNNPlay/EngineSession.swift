@@ -11,7 +11,7 @@ public final class EngineSession: PlaySession {
     private static let ln2 = Float(0.693_147_18)
 
     public init(checkpoint path: String) throws {
-        let network = try EngineSession.loadModel(path)
+        let network = try CharRNNModel.load(path: path)
         session = try GenerationSession(model: network, topCount: TopEntries.capacity)
         model = EngineSession.describe(network, path: path)
     }
@@ -20,7 +20,7 @@ public final class EngineSession: PlaySession {
     public static let maximumBars = TopEntries.capacity
 
     public func load(checkpoint path: String) throws {
-        let network = try EngineSession.loadModel(path)
+        let network = try CharRNNModel.load(path: path)
         try session.replaceModel(network, priming: .primeOnly)
         model = EngineSession.describe(network, path: path)
     }
@@ -88,10 +88,6 @@ public final class EngineSession: PlaySession {
         return settings
     }
 
-    private static func loadModel(_ path: String) throws -> CharRNNModel {
-        let c = try Checkpoint.load(path: path)
-        return CharRNNModel(config: c.config, vocabulary: c.vocabulary, parameters: c.parameters, metadata: c.metadata)
-    }
 
     /// "shakespeare-gru512", "GRU 2×512".
     private static func describe(_ m: CharRNNModel, path: String) -> ModelDescription {

@@ -19,7 +19,7 @@ struct EvalCommand: ParsableCommand {
     func run() throws {
         ComputeThreads.use(.streaming)
         try CLI.reportingErrors {
-            let model = try CLI.loadModel(checkpoint)
+            let model = try CharRNNModel.load(path: checkpoint)
             let tokens = try model.vocabulary.encodeAll(try UTF8Text.read(path: text), what: text)
             let r = try Evaluation.evaluate(model, tokens: tokens)
             if json {

@@ -50,7 +50,7 @@ struct GenerateCommand: ParsableCommand {
             guard length >= 0 else { throw CharRNNError("--length must be at least 0, got \(length)") }
             let settings = self.settings
             try settings.validate()
-            let model = try CLI.loadModel(checkpoint)
+            let model = try CharRNNModel.load(path: checkpoint)
             let session = try GenerationSession(model: model, topCount: 5)
             let seed = self.seed ?? Self.randomSeed(announce: !settings.isDeterministic || compare)
             if compare { try session.addStream(settings: .greedy, seed: seed) }

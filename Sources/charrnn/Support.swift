@@ -34,10 +34,6 @@ enum CLI {
         return (vocabulary, try vocabulary.encodeAll(scalars, what: path))
     }
 
-    static func loadModel(_ path: String) throws -> CharRNNModel {
-        let c = try Checkpoint.load(path: path)
-        return CharRNNModel(config: c.config, vocabulary: c.vocabulary, parameters: c.parameters, metadata: c.metadata)
-    }
 }
 
 /// Ctrl-C during training: the handler only sets a flag; the trainer saves and stops between batches.

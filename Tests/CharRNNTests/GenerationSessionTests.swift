@@ -39,8 +39,7 @@ struct GenerationSessionTests {
         let prime = try #require(golden["prime"] as? String)
         let length = try #require(golden["length"] as? Int)
         let expected = try #require(golden["text"] as? String)
-        let c = try Checkpoint.load(path: fixturePath("\(name).safetensors"))
-        let m = CharRNNModel(config: c.config, vocabulary: c.vocabulary, parameters: c.parameters)
+        let m = try CharRNNModel.load(path: fixturePath("\(name).safetensors"))
         // Greedy, T = 0 multinomial and T = 0 Gumbel are all the argmax.
         let s = try session(m, [(.greedy, 0), (.init(temperature: 0), 1), (.init(method: .gumbel, temperature: 0, topK: 3), 2)])
         #expect(s.prime(with: prime).warning == nil)

@@ -14,8 +14,7 @@ struct GoldenParityTests {
         var steps: Int { expected.tensors["x"]!.shape[1] }
 
         init(_ name: String) throws {
-            let c = try Checkpoint.load(path: fixturePath("\(name).safetensors"))
-            model = CharRNNModel(config: c.config, vocabulary: c.vocabulary, parameters: c.parameters)
+            model = try CharRNNModel.load(path: fixturePath("\(name).safetensors"))
             expected = try SafetensorsFile.read(path: fixturePath("\(name).expected.safetensors"))
             x = expected.tensors["x"]!.values.map { Int32($0) }
             y = expected.tensors["y"]!.values.map { Int32($0) }
@@ -112,8 +111,7 @@ struct GoldenParityTests {
 
     @Test("Evaluation of a trained model matches PyTorch's nats/char", arguments: ["tiny-gru", "tiny-lstm"])
     func evaluation(name: String) throws {
-        let c = try Checkpoint.load(path: fixturePath("\(name).safetensors"))
-        let model = CharRNNModel(config: c.config, vocabulary: c.vocabulary, parameters: c.parameters)
+        let model = try CharRNNModel.load(path: fixturePath("\(name).safetensors"))
         let text = try UTF8Text.read(path: fixturePath("\(name).eval.txt"))
         let json = try JSONSerialization.jsonObject(
             with: Data(contentsOf: URL(fileURLWithPath: fixturePath("\(name).eval.json")))) as! [String: Any]

@@ -48,8 +48,7 @@ struct TrainerTests {
         #expect(trainLosses.first! > 1.0)
         #expect(trainLosses.last! < 0.05)
         // The best checkpoint and the metrics are on disk, and the checkpoint scores what training said.
-        let saved = try Checkpoint.load(path: trainer.paths.checkpoint)
-        let model = CharRNNModel(config: saved.config, vocabulary: saved.vocabulary, parameters: saved.parameters)
+        let model = try CharRNNModel.load(path: trainer.paths.checkpoint)
         let r = try Evaluation.evaluate(model, tokens: trainer.validationTokens)
         #expect(abs(r.natsPerCharacter - trainer.bestValidation) < 1e-9)
         let metrics = try String(contentsOfFile: trainer.paths.metrics, encoding: .utf8)
