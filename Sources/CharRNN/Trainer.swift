@@ -93,7 +93,7 @@ public final class Trainer {
         progress: (StepProgress) -> Void = { _ in }, epochDone: (EpochSummary) -> Void = { _ in },
         shouldStop: () -> Bool = { false }
     ) throws -> Bool {
-        let B = settings.batchSize, T = settings.sequenceLength, p = model.parameters
+        let B = settings.batchSize, T = settings.sequenceLength
         let inputs = UnsafeMutablePointer<Int32>.allocate(capacity: B * T)
         let targets = UnsafeMutablePointer<Int32>.allocate(capacity: B * T)
         defer {
@@ -113,19 +113,7 @@ public final class Trainer {
                     try saveState()
                     return false
                 }
-                trainTokens.withUnsafeBufferPointer {
-                    plan.fill(index: batchIndex, epochOrder: order, tokens: $0.baseAddress!, inputs: inputs, targets: targets)
-                }
-                if settings.order == .shuffledWindows { graph.resetState() }
-                p.zeroGradients()
-                let loss = graph.forward(inputs: inputs, targets: targets, training: true, rng: &dropoutRNG) / Double(B * T)
-                guard loss.isFinite else {
-                    throw CharRNNError("training diverged at step \(step + 1): loss is \(loss); try a lower --lr")
-                }
-                graph.backward()
-                if settings.clip > 0 { clipGradientNorm(p, maxNorm: settings.clip) }
-                optimizer.update(p)
-                if settings.order == .statefulStreams { graph.carryState() }
+                let loss = try trainStep(batch: batchIndex, order: order, inputs: inputs, targets: targets)
                 batchIndex += 1
                 epochLossSum += loss
                 let now = clock.now
@@ -141,27 +129,56 @@ public final class Trainer {
                 }
             }
             let trainSeconds = (clock.now - epochStart).seconds
-            let validation = try Evaluation.evaluate(model, tokens: validationTokens)
-            let trainLoss = epochLossSum / Double(plan.batchesPerEpoch)
-            completedEpochs += 1
-            batchIndex = 0
-            epochLossSum = 0
             dataRNG = orderRNG
-            let isBest = validation.natsPerCharacter < bestValidation
-            let charsPerSecond = Double((plan.batchesPerEpoch - firstBatch) * B * T) / trainSeconds
-            if isBest {
-                bestValidation = validation.natsPerCharacter
-                try checkpoint(validation: validation).save(path: paths.checkpoint)
-            }
-            try saveState()
-            try appendMetrics(
-                "{\"step\": \(step), \"epoch\": \(completedEpochs), \"train_loss\": \(rounded(trainLoss)), \"val_loss\": \(rounded(validation.natsPerCharacter)), \"val_bits_per_char\": \(rounded(validation.bitsPerCharacter)), \"val_perplexity\": \(rounded(validation.perplexity)), \"chars_per_s\": \(Int(charsPerSecond)), \"seconds\": \(rounded(trainSeconds))}")
             epochDone(
-                EpochSummary(
-                    epoch: completedEpochs, step: step, trainLoss: trainLoss, validation: validation,
-                    isBest: isBest, seconds: trainSeconds, charactersPerSecond: charsPerSecond))
+                try finishEpoch(
+                    seconds: trainSeconds,
+                    charactersPerSecond: Double((plan.batchesPerEpoch - firstBatch) * B * T) / trainSeconds))
         }
         return true
+    }
+
+    /// One update: forward, backward, clip, optimizer. Returns the batch's mean loss.
+    private func trainStep(
+        batch index: Int, order: [Int], inputs: UnsafeMutablePointer<Int32>, targets: UnsafeMutablePointer<Int32>
+    ) throws -> Double {
+        let p = model.parameters
+        trainTokens.withUnsafeBufferPointer {
+            plan.fill(index: index, epochOrder: order, tokens: $0.baseAddress!, inputs: inputs, targets: targets)
+        }
+        if settings.order == .shuffledWindows { graph.resetState() }
+        p.zeroGradients()
+        let loss =
+            graph.forward(inputs: inputs, targets: targets, training: true, rng: &dropoutRNG)
+            / Double(graph.batch * graph.steps)
+        guard loss.isFinite else {
+            throw CharRNNError("training diverged at step \(step + 1): loss is \(loss); try a lower --lr")
+        }
+        graph.backward()
+        if settings.clip > 0 { clipGradientNorm(p, maxNorm: settings.clip) }
+        optimizer.update(p)
+        if settings.order == .statefulStreams { graph.carryState() }
+        return loss
+    }
+
+    /// Validation, the best checkpoint, the training state and the metrics line of an epoch.
+    private func finishEpoch(seconds: Double, charactersPerSecond: Double) throws -> EpochSummary {
+        let validation = try Evaluation.evaluate(model, tokens: validationTokens)
+        let trainLoss = epochLossSum / Double(plan.batchesPerEpoch)
+        completedEpochs += 1
+        batchIndex = 0
+        epochLossSum = 0
+        let isBest = validation.natsPerCharacter < bestValidation
+        if isBest {
+            bestValidation = validation.natsPerCharacter
+            try checkpoint(validation: validation).save(path: paths.checkpoint)
+        }
+        try saveState()
+        try appendMetrics(
+            "{\"step\": \(step), \"epoch\": \(completedEpochs), \"train_loss\": \(rounded(trainLoss)), \"val_loss\": \(rounded(validation.natsPerCharacter)), \"val_bits_per_char\": \(rounded(validation.bitsPerCharacter)), \"val_perplexity\": \(rounded(validation.perplexity)), \"chars_per_s\": \(Int(charactersPerSecond)), \"seconds\": \(rounded(seconds))}")
+        return EpochSummary(
+            epoch: completedEpochs, step: step, trainLoss: trainLoss, validation: validation,
+            isBest: isBest, seconds: seconds, charactersPerSecond: charactersPerSecond)
     }
 
     /// The model as a checkpoint, with the run's metadata.
