@@ -135,3 +135,21 @@ def test_matches_the_safetensors_package_when_present(tmp_path):
     st.save_file(tensors, str(tmp_path / "y.safetensors"), metadata={"k": "v"})
     ours, meta = safetensors_io.load(str(tmp_path / "y.safetensors"))
     assert meta == {"k": "v"} and np.array_equal(ours["a"], tensors["a"])
+
+
+SHIPPED = os.path.join(os.path.dirname(__file__), "..", "..", "checkpoints")
+
+
+@pytest.mark.parametrize("name", sorted(f for f in os.listdir(SHIPPED) if f.endswith(".safetensors")))
+def test_shipped_checkpoints_written_by_swift_read_in_the_safetensors_package(name):
+    st = pytest.importorskip("safetensors")
+    path = os.path.join(SHIPPED, name)
+    model, vocab, metadata = load_charrnn(path)
+    with st.safe_open(path, framework="np") as f:
+        assert f.metadata()["format"] == "charrnn-v1"
+        assert json.loads(f.metadata()["vocab"]) == vocab
+        theirs = {k: f.get_tensor(k) for k in f.keys()}
+    ours = {k: v.numpy() for k, v in model.state_dict().items()}
+    assert set(theirs) == set(ours)
+    for k in ours:
+        assert theirs[k].dtype == np.float32 and np.array_equal(theirs[k], ours[k]), k
