@@ -63,7 +63,8 @@ public final class Trainer {
     ) throws {
         try settings.validate()
         try model.config.validate()
-        let trainCount = Int((1 - settings.validationFraction) * Double(tokens.count))
+        let trainCount = TrainingSettings.trainingCount(
+            of: tokens.count, validationFraction: settings.validationFraction)
         guard tokens.count - trainCount >= 2 else {
             throw CharRNNError("the corpus is too short to hold out a validation text (\(tokens.count) characters)")
         }

@@ -16,6 +16,11 @@ public struct TrainingSettings: Equatable, Sendable {
 
     public init() {}
 
+    /// How many of a text's `count` characters train: the first ⌊(1 − f)·n⌋; the rest is held out.
+    public static func trainingCount(of count: Int, validationFraction f: Double) -> Int {
+        Int((1 - f) * Double(count))
+    }
+
     public func validate() throws {
         for (name, value) in [
             ("batch size", batchSize), ("sequence length", sequenceLength), ("epochs", epochs),

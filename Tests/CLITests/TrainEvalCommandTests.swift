@@ -78,6 +78,29 @@ struct TrainEvalCommandTests {
         expectOneLineFailure(resume, mentioning: "no training state")
     }
 
+    @Test("eval --held-out on the corpus scores the tail train held out: the same figure as its validation")
+    func evalHeldOutTailEqualsValidation() throws {
+        let folder = try temporaryFolder()
+        let corpus = try corpusFile(in: folder)
+        let out = folder + "/m.safetensors"
+        let train = try charrnn(
+            ["train", "--corpus", corpus, "--out", out, "--epochs", "1", "--val-fraction", "0.2"] + smallModel)
+        #expect(train.status == 0, "\(train.stderr)")
+        let metadata = try Checkpoint.load(path: out).metadata
+        let eval = try charrnn(["eval", "--checkpoint", out, "--text", corpus, "--held-out", "0.2", "--json"])
+        #expect(eval.status == 0, "\(eval.stderr)")
+        let json = try JSONSerialization.jsonObject(with: Data(eval.stdout.utf8)) as! [String: Double]
+        let n = 43 * 30
+        #expect(json["chars"] == Double(n - Int(0.8 * Double(n)) - 1))
+        #expect(json["chars"] == Double(try #require(metadata["val_characters"].flatMap(Int.init))))
+        let validation = try #require(metadata["val_nats_per_char"].flatMap(Double.init))
+        #expect(abs(json["nats_per_char"]! - validation) < 1e-5)
+        for bad in ["0", "1", "-0.5", "nan"] {
+            let run = try charrnn(["eval", "--checkpoint", out, "--text", corpus, "--held-out=\(bad)"])
+            #expect(run.status != 0 && run.stderr.contains("held-out"), "\(bad): \(run.stderr)")
+        }
+    }
+
     @Test("eval refuses unknown characters when the vocabulary has no [UNK]")
     func evalUnknownCharacters() throws {
         let folder = try temporaryFolder()
