@@ -30,12 +30,12 @@ struct GenerateCommand: ParsableCommand {
 
     @Option(help: "A charrnn-v1 checkpoint (.safetensors).") var checkpoint: String
     @Option(help: "Text the model reads before it writes.") var prime: String = ""
-    @Option(help: "Characters to generate (≥ 0).") var length: Int = 200
-    @Option(help: "Divides the logits; 0 means greedy.") var temperature: Float = 1
+    @Option(parsing: .unconditional, help: "Characters to generate (≥ 0).") var length: Int = 200
+    @Option(parsing: .unconditional, help: "Divides the logits; 0 means greedy.") var temperature: Float = 1
     @Option(help: "greedy, multinomial or gumbel.") var sampler: SamplingMethod = .multinomial
-    @Option(help: "Keep the k most likely characters (k ≥ 1).") var topK: Int?
-    @Option(help: "Keep the most likely characters reaching probability p, p in (0, 1].") var topP: Float?
-    @Option(help: "Keep characters with p ≥ min-p × the largest p, min-p in [0, 1).") var minP: Float?
+    @Option(parsing: .unconditional, help: "Keep the k most likely characters (k ≥ 1).") var topK: Int?
+    @Option(parsing: .unconditional, help: "Keep the most likely characters reaching probability p, p in (0, 1].") var topP: Float?
+    @Option(parsing: .unconditional, help: "Keep characters with p ≥ min-p × the largest p, min-p in [0, 1).") var minP: Float?
     @Option(help: "Random seed (default: drawn at random and printed to stderr).") var seed: UInt64?
     @Flag(help: "Print a greedy and a sampled continuation of the prime, labelled.") var compare = false
     @Flag(help: "One JSON line per generated character instead of text.") var json = false

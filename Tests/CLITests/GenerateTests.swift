@@ -118,6 +118,8 @@ struct GenerateTests {
         arguments: [
             ["--length=-1"], ["--temperature=-0.5"], ["--temperature", "nan"], ["--temperature", "inf"],
             ["--top-k", "0"], ["--top-p", "1.5"], ["--top-p", "0"], ["--min-p", "1"], ["--min-p=-0.1"],
+            // Negative numbers after a space reach the checks too (not "missing value").
+            ["--temperature", "-0.5"], ["--length", "-1"], ["--top-k", "-3"], ["--min-p", "-0.1"],
         ])
     func badValues(flags: [String]) throws {
         let run = try Self.generate(["--checkpoint", Self.fixture("tiny-gru.safetensors"), "--prime", "a"] + flags)
