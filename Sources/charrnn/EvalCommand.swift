@@ -16,7 +16,8 @@ struct EvalCommand: ParsableCommand {
 
     @Option(help: "A charrnn-v1 checkpoint.") var checkpoint: String
     @Option(help: "UTF-8 text to score.") var text: String
-    @Option(parsing: .unconditional, help: "Score only the last FRACTION of the text's characters (train's held-out tail).")
+    @Option(
+        parsing: .unconditional, help: "Score only the last FRACTION of the text's characters (train's held-out tail).")
     var heldOut: Double?
     @Flag(help: "Print one JSON line: chars, nats_per_char, bits_per_char, perplexity.") var json = false
 
@@ -41,7 +42,9 @@ struct EvalCommand: ParsableCommand {
                 )
             } else {
                 print("\(text): \(grouped(r.characters)) characters scored")
-                print("  \(format(r.natsPerCharacter, 4)) nats/char, \(format(r.bitsPerCharacter, 4)) bits/char, perplexity \(format(r.perplexity, 3))")
+                print(
+                    "  \(format(r.natsPerCharacter, 4)) nats/char, \(format(r.bitsPerCharacter, 4)) bits/char, perplexity \(format(r.perplexity, 3))"
+                )
             }
         }
     }

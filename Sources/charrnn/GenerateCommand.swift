@@ -34,8 +34,10 @@ struct GenerateCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Divides the logits; 0 means greedy.") var temperature: Float = 1
     @Option(help: "greedy, multinomial or gumbel.") var sampler: SamplingMethod = .multinomial
     @Option(parsing: .unconditional, help: "Keep the k most likely characters (k ≥ 1).") var topK: Int?
-    @Option(parsing: .unconditional, help: "Keep the most likely characters reaching probability p, p in (0, 1].") var topP: Float?
-    @Option(parsing: .unconditional, help: "Keep characters with p ≥ min-p × the largest p, min-p in [0, 1).") var minP: Float?
+    @Option(parsing: .unconditional, help: "Keep the most likely characters reaching probability p, p in (0, 1].")
+    var topP: Float?
+    @Option(parsing: .unconditional, help: "Keep characters with p ≥ min-p × the largest p, min-p in [0, 1).") var minP:
+        Float?
     @Option(help: "Random seed (default: drawn at random and printed to stderr).") var seed: UInt64?
     @Flag(help: "Print a greedy and a sampled continuation of the prime, labelled.") var compare = false
     @Flag(help: "One JSON line per generated character instead of text.") var json = false

@@ -35,8 +35,12 @@ struct PlayCommand: ParsableCommand {
     var checkpoints: String?
 
     @Option(parsing: .unconditional, help: "Sampling temperature; 0 is greedy.") var temperature: Float = 0.8
-    @Option(name: .customLong("top-k"), parsing: .unconditional, help: "Sample only among the k most likely characters.") var topK: Int?
-    @Option(name: .customLong("top-p"), parsing: .unconditional, help: "Sample only among the most likely characters that make up p.")
+    @Option(
+        name: .customLong("top-k"), parsing: .unconditional, help: "Sample only among the k most likely characters.")
+    var topK: Int?
+    @Option(
+        name: .customLong("top-p"), parsing: .unconditional,
+        help: "Sample only among the most likely characters that make up p.")
     var topP: Float?
     @Option(help: "Random seed (default: a new one at every start, shown in the status line).") var seed: UInt64?
     @Option(help: "Seed text; the UI starts generating from it at once.") var prime: String?

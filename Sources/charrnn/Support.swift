@@ -66,7 +66,8 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Embedding size E.") var embedding = 256
     @Option(help: "Hidden units H per layer.") var hidden = 512
     @Option(help: "Stacked recurrent layers L.") var layers = 1
-    @Option(parsing: .unconditional, help: "Dropout between layers and before the output layer (training only).") var dropout: Float = 0
+    @Option(parsing: .unconditional, help: "Dropout between layers and before the output layer (training only).")
+    var dropout: Float = 0
 
     func config(vocabularySize: Int) -> ModelConfig {
         ModelConfig(

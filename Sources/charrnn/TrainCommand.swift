@@ -22,7 +22,9 @@ struct TrainCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Learning rate.") var lr: Float = 2e-3
     @Option(help: "adam (bias-corrected) or rmsprop, with PyTorch semantics.") var optimizer: OptimizerKind = .adam
     @Option(parsing: .unconditional, help: "Global gradient-norm clip (0: off).") var clip: Float = 5
-    @Option(name: .customLong("val-fraction"), parsing: .unconditional, help: "Fraction of the corpus, at its end, held out.") var valFraction = 0.1
+    @Option(
+        name: .customLong("val-fraction"), parsing: .unconditional,
+        help: "Fraction of the corpus, at its end, held out.") var valFraction = 0.1
     @Option(help: "Random seed (initialisation, data order, dropout).") var seed: UInt64 = 0
     @Flag(help: "B contiguous streams with the hidden state carried across batches (char-rnn style).") var stateful = false
     @Flag(help: "Continue the run saved beside --out.") var resume = false
