@@ -63,19 +63,18 @@ public final class Trainer {
     ) throws {
         try settings.validate()
         try model.config.validate()
-        let trainCount = TrainingSettings.trainingCount(
-            of: tokens.count, validationFraction: settings.validationFraction)
-        guard tokens.count - trainCount >= 2 else {
+        let (training, heldOut) = TrainingSettings.split(tokens, validationFraction: settings.validationFraction)
+        guard heldOut.count >= 2 else {
             throw CharRNNError("the corpus is too short to hold out a validation text (\(tokens.count) characters)")
         }
         self.model = model
         self.settings = settings
         self.paths = paths
-        trainTokens = Array(tokens[..<trainCount])
-        validationTokens = Array(tokens[trainCount...])
+        trainTokens = Array(training)
+        validationTokens = Array(heldOut)
         plan = try BatchPlan(
             order: settings.order, batch: settings.batchSize, steps: settings.sequenceLength,
-            tokenCount: trainCount)
+            tokenCount: training.count)
         graph = SequenceGraph(model: model, batch: settings.batchSize, steps: settings.sequenceLength)
         optimizer = Optimizer(
             kind: settings.optimizer, learningRate: settings.learningRate,

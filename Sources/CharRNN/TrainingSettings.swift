@@ -16,9 +16,12 @@ public struct TrainingSettings: Equatable, Sendable {
 
     public init() {}
 
-    /// How many of a text's `count` characters train: the first ⌊(1 − f)·n⌋; the rest is held out.
-    public static func trainingCount(of count: Int, validationFraction f: Double) -> Int {
-        Int((1 - f) * Double(count))
+    /// A text cut as training cuts it: the first ⌊(1 − f)·n⌋ characters train, the rest is held out.
+    public static func split(_ tokens: [Int32], validationFraction f: Double) -> (
+        training: ArraySlice<Int32>, heldOut: ArraySlice<Int32>
+    ) {
+        let trainCount = Int((1 - f) * Double(tokens.count))
+        return (tokens[..<trainCount], tokens[trainCount...])
     }
 
     public func validate() throws {

@@ -32,9 +32,7 @@ struct EvalCommand: ParsableCommand {
         try CLI.reportingErrors {
             let model = try CharRNNModel.load(path: checkpoint)
             var tokens = try model.vocabulary.encodeAll(try UTF8Text.read(path: text), what: text)
-            if let f = heldOut {
-                tokens.removeFirst(TrainingSettings.trainingCount(of: tokens.count, validationFraction: f))
-            }
+            if let f = heldOut { tokens = Array(TrainingSettings.split(tokens, validationFraction: f).heldOut) }
             let r = try Evaluation.evaluate(model, tokens: tokens)
             if json {
                 print(
