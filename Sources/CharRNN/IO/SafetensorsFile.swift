@@ -1,20 +1,3 @@
-/// One tensor of a safetensors file, its values widened to Float whatever the stored dtype.
-public struct Tensor: Equatable, Sendable {
-    public var shape: [Int]
-    /// values[shape.product], row-major.
-    public var values: [Float]
-    /// The stored element type: "F32", "F16", "BF16", "F64", "I32" or "I64".
-    public var dtype: String
-
-    public init(shape: [Int], values: [Float], dtype: String = "F32") {
-        self.shape = shape
-        self.values = values
-        self.dtype = dtype
-    }
-
-    public var elementCount: Int { shape.reduce(1, *) }
-}
-
 /// A safetensors file: an 8-byte little-endian header length N, N bytes of JSON header
 /// `{"name": {"dtype", "shape", "data_offsets": [begin, end]}, "__metadata__": {str: str}}`,
 /// then the raw little-endian data, offsets counted from the start of the data section.

@@ -1,38 +1,3 @@
-/// Where a training run keeps its files: the best-validation checkpoint (`--out`), the latest
-/// training state for `--resume`, and the metrics as JSON lines, side by side.
-public struct TrainingPaths: Sendable {
-    public let checkpoint: String
-    public init(checkpoint: String) { self.checkpoint = checkpoint }
-
-    private var stem: String {
-        checkpoint.hasSuffix(".safetensors") ? String(checkpoint.dropLast(".safetensors".count)) : checkpoint
-    }
-    /// Latest weights, optimizer moments, step, data order and RNG states.
-    public var state: String { stem + ".state" }
-    public var metrics: String { stem + ".metrics.jsonl" }
-}
-
-public struct StepProgress: Sendable {
-    public let epoch: Int  // 1-based, the epoch in progress
-    public let epochs: Int
-    public let batch: Int  // batches done in this epoch
-    public let batchesPerEpoch: Int
-    public let step: Int
-    public let loss: Double  // mean nats/char of this batch
-    public let charactersPerBatch: Int
-    public let charactersPerSecond: Double
-}
-
-public struct EpochSummary: Sendable {
-    public let epoch: Int
-    public let step: Int
-    public let trainLoss: Double  // mean over the epoch's batches
-    public let validation: EvaluationResult
-    public let isBest: Bool
-    public let seconds: Double
-    public let charactersPerSecond: Double
-}
-
 /// Trains a model with truncated BPTT; checkpoints after every epoch and on request, and
 /// resumes exactly: a run stopped and resumed ends with the same weights as one uninterrupted.
 public final class Trainer {

@@ -1,0 +1,5 @@
+import RealModule
+
+public enum OptimizerKind: String, Sendable, CaseIterable {
+    case adam, rmsprop
+}
