@@ -77,7 +77,7 @@ public final class CursesTerminal: PlayTerminal {
         let status = pair(Int16(COLOR_WHITE), Int16(COLOR_BLUE))
         attributes = [
             .plain: (normal, 0),
-            .seed: (bold | (colors ? 0 : cnc_a_underline()), pair(Int16(COLOR_CYAN), -1)),
+            .prime: (bold | (colors ? 0 : cnc_a_underline()), pair(Int16(COLOR_CYAN), -1)),
             .surprisal(0): (normal, pair(Int16(COLOR_GREEN), -1)),
             .surprisal(1): (normal, 0),
             .surprisal(2): (normal, pair(Int16(COLOR_YELLOW), -1)),

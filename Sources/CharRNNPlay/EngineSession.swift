@@ -1,19 +1,18 @@
 import CharRNN
 
 /// The play screen's session on the real engine: a `GenerationSession` with one stream per
-/// sampler. It only translates: the probabilities, entropies and draws are the engine's.
+/// sampler settings. It only translates: the settings go through to the engine, which validates
+/// them; the probabilities, entropies and draws are the engine's.
 public final class EngineSession: PlaySession {
     public private(set) var model: ModelDescription
     private let session: GenerationSession
-    /// The samplers the streams run with (greedy streams show their model's T = 1 bars).
-    private var samplers: [PlaySampler] = []
 
     private static let ln2 = Float(0.693_147_18)
 
     public init(checkpoint path: String) throws {
         let network = try CharRNNModel.load(path: path)
         session = try GenerationSession(model: network, topCount: TopEntries.capacity)
-        model = EngineSession.describe(network, path: path)
+        model = ModelDescription(name: CheckpointCycle.displayName(path), config: network.config)
     }
 
     /// Most bars the engine reports per step.
@@ -22,20 +21,17 @@ public final class EngineSession: PlaySession {
     public func load(checkpoint path: String) throws {
         let network = try CharRNNModel.load(path: path)
         try session.replaceModel(network, priming: .primeOnly)
-        model = EngineSession.describe(network, path: path)
+        model = ModelDescription(name: CheckpointCycle.displayName(path), config: network.config)
     }
 
-    public func start(seed: String, samplers: [PlaySampler], randomSeed: UInt64) throws -> String? {
-        let settings = try samplers.map(EngineSession.settings)
+    public func start(prime: String, samplers: [SamplerSettings], randomSeed: UInt64) throws -> String? {
         while !session.streams.isEmpty { session.removeStream(at: session.streams.count - 1) }
-        for s in settings { try session.addStream(settings: s, seed: randomSeed) }
-        self.samplers = samplers
-        return session.prime(with: seed).warning
+        for settings in samplers { try session.addStream(settings: settings, seed: randomSeed) }
+        return session.prime(with: prime).warning
     }
 
-    public func update(stream: Int, sampler: PlaySampler) throws {
-        try session.update(settings: try EngineSession.settings(sampler), stream: stream)
-        samplers[stream] = sampler
+    public func update(stream: Int, settings: SamplerSettings) throws {
+        try session.update(settings: settings, stream: stream)
     }
 
     public func step(stream: Int) throws -> GeneratedCharacter {
@@ -60,11 +56,12 @@ public final class EngineSession: PlaySession {
         session.resetAll()
     }
 
-    /// Bars for a sampling stream show what it draws from (after temperature and truncation);
-    /// a greedy stream (or T = 0) draws from a point mass, so its bars show the model's T = 1
-    /// distribution instead.
+    /// Bars for a sampling stream show what it draws from (after temperature and truncation),
+    /// labelled with the stream's own temperature; a deterministic stream (greedy, or T = 0)
+    /// draws from a point mass, so its bars show the model's T = 1 distribution instead.
     private func view(_ d: NextCharacterDistribution, stream: Int, count: Int, chosen: Int?) -> DistributionView {
-        let modelView = samplers.indices.contains(stream) && samplers[stream].isGreedy
+        let settings = session.streams[stream].settings
+        let modelView = settings.isDeterministic
         let vocabulary = session.vocabulary
         let candidates = d.top.prefix(count).map { entry in
             DistributionView.Candidate(
@@ -75,24 +72,9 @@ public final class EngineSession: PlaySession {
             DistributionView.Candidate(
                 symbol: vocabulary.scalar(of: token), probability: modelView ? d.before[token] : d.after[token])
         }
-        let temperature = modelView ? 1 : (samplers.indices.contains(stream) ? samplers[stream].temperature : 1)
         return DistributionView(
             candidates: candidates, chosen: chosenCandidate,
-            entropy: (modelView ? d.entropyAtT1 : d.entropy) / EngineSession.ln2, temperature: temperature)
-    }
-
-    private static func settings(_ s: PlaySampler) throws -> SamplerSettings {
-        let settings = SamplerSettings(
-            method: s.greedy ? .greedy : .multinomial, temperature: s.temperature, topK: s.topK, topP: s.topP)
-        try settings.validate()
-        return settings
-    }
-
-
-    /// "shakespeare-gru512", "GRU 2×512".
-    private static func describe(_ m: CharRNNModel, path: String) -> ModelDescription {
-        ModelDescription(
-            name: CheckpointCycle.displayName(path),
-            summary: "\(m.config.cell.rawValue.uppercased()) \(m.config.layers)×\(m.config.hiddenSize)")
+            entropy: (modelView ? d.entropyAtT1 : d.entropy) / EngineSession.ln2,
+            temperature: modelView ? 1 : settings.temperature)
     }
 }

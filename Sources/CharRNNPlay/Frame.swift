@@ -20,7 +20,7 @@ public struct Frame: Equatable, Sendable {
     public var height: Int
     /// Drawn in order; later texts overwrite earlier ones where they overlap.
     public private(set) var texts: [Text] = []
-    /// Where the terminal cursor should rest (the end of the seed line); nil hides it.
+    /// Where the terminal cursor should rest (the end of the prime line); nil hides it.
     public var cursor: (row: Int, column: Int)?
 
     public init(width: Int, height: Int) {
@@ -80,8 +80,8 @@ public struct Frame: Equatable, Sendable {
 /// What a piece of text means; the screen turns each into colours and attributes.
 public enum Style: Hashable, Sendable {
     case plain
-    /// The seed at the start of a stream.
-    case seed
+    /// The prime text at the start of a stream.
+    case prime
     /// Generated text tinted by surprisal: 0 expected … 3 very surprising.
     case surprisal(Int)
     case status

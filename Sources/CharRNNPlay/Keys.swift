@@ -30,7 +30,7 @@ public enum Key: Equatable, Sendable {
 public enum PlayAction: Equatable, Sendable {
     case insert(Unicode.Scalar)
     case deleteBackward
-    case clearSeed
+    case clearPrime
     case start
     case warmer, cooler
     case fewerBars, moreBars
@@ -74,7 +74,7 @@ public enum KeyMap {
             case "p": return .togglePause
             case "n": return .stepOnce
             case "t": return .toggleTint
-            case "u": return .clearSeed
+            case "u": return .clearPrime
             default: return nil
             }
         }
@@ -82,9 +82,9 @@ public enum KeyMap {
 
     /// (keys, what they do), in the order the help overlay lists them.
     public static let help: [(keys: String, action: String)] = [
-        ("type", "edit the seed"),
-        ("Backspace  Ctrl-U", "delete a character / clear the seed"),
-        ("Enter", "(re)start generation from the seed"),
+        ("type", "edit the prime text"),
+        ("Backspace  Ctrl-U", "delete a character / clear the prime"),
+        ("Enter", "(re)start generation from the prime"),
         ("Up  Down", "temperature ± 0.05 (0 = greedy)"),
         ("Left  Right", "fewer / more bars"),
         ("PgUp  PgDn", "faster / slower streaming"),

@@ -17,7 +17,7 @@ public struct Rect: Equatable, Sendable {
 ///
 ///     status line                                      (row 0)
 ///     stream text            │ distribution           (single stream)
-///     seed› input line                                 (last row)
+///     prime› input line                                (last row)
 ///
 /// Side by side, each half has a label row, its text and, when there is room, its bars below.
 /// Narrow terminals put the single stream's bars below the text, or leave them out.

@@ -74,11 +74,11 @@ public final class PlayController {
 
     private func carry(_ effect: PlayEffect) {
         switch effect {
-        case .start(let seed):
-            start(seed: seed)
+        case .start(let prime):
+            start(prime: prime)
         case .updateSamplers:
             do {
-                for (i, sampler) in state.samplers.enumerated() { try session.update(stream: i, sampler: sampler) }
+                for (i, settings) in state.samplers.enumerated() { try session.update(stream: i, settings: settings) }
                 if state.paused { fetchDistributions(next: true) }
             } catch {
                 show(error)
@@ -125,14 +125,14 @@ public final class PlayController {
         if done > 0 { fetchDistributions(next: false) }
     }
 
-    private func start(seed: String) {
+    private func start(prime: String) {
         let seedValue = fixedRandomSeed ?? UInt64.random(in: 0...999_999)
         let samplers = state.samplers
         do {
-            let note = try session.start(seed: seed, samplers: samplers, randomSeed: seedValue)
+            let note = try session.start(prime: prime, samplers: samplers, randomSeed: seedValue)
             texts = samplers.map { _ in
                 var text = StreamText()
-                text.appendSeed(seed)
+                text.appendPrime(prime)
                 return text
             }
             randomSeed = seedValue
@@ -141,7 +141,7 @@ public final class PlayController {
             fetchDistributions(next: true)
             if let note { say(note, error: true) }
         } catch {
-            state.activeSeed = nil
+            state.activePrime = nil
             clearStreams()
             show(error)
         }
@@ -161,8 +161,8 @@ public final class PlayController {
         }
         checkpoints.loaded(path)
         say("loaded \(CheckpointCycle.displayName(path))", error: false)
-        if let seed = state.activeSeed {
-            start(seed: seed)
+        if let prime = state.activePrime {
+            start(prime: prime)
         } else {
             clearStreams()
         }

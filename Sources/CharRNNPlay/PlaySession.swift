@@ -1,6 +1,8 @@
+import CharRNN
+
 /// What the terminal UI needs from the engine's generation session, and nothing more: the UI
-/// never computes probabilities or samples itself. `EngineSession` adapts the engine's
-/// `GenerationSession`; tests drive the UI with scripted sessions.
+/// never computes probabilities, samples or validates settings itself. `EngineSession` adapts
+/// the engine's `GenerationSession`; tests drive the UI with scripted sessions.
 public protocol PlaySession: AnyObject {
     /// The checkpoint in use.
     var model: ModelDescription { get }
@@ -9,13 +11,15 @@ public protocol PlaySession: AnyObject {
     /// model stays in use. Streams must be started again afterwards.
     func load(checkpoint path: String) throws
 
-    /// Starts one stream per sampler from a fresh state, primed with `seed`; the random
-    /// generators are seeded from `randomSeed`. Returns a one-line note when some of the seed's
-    /// characters are not in the vocabulary (left out, or fed as `[UNK]`).
-    func start(seed: String, samplers: [PlaySampler], randomSeed: UInt64) throws -> String?
+    /// Starts one stream per sampler settings from a fresh state, primed with the `prime` text;
+    /// the random generators are seeded from `randomSeed`. Throws the engine's one-line error
+    /// for invalid settings. Returns a one-line note when some of the prime's characters are not
+    /// in the vocabulary (left out, or fed as `[UNK]`).
+    func start(prime: String, samplers: [SamplerSettings], randomSeed: UInt64) throws -> String?
 
-    /// Changes one running stream's sampler without touching its state.
-    func update(stream: Int, sampler: PlaySampler) throws
+    /// Changes one running stream's sampler settings without touching its state; invalid
+    /// settings throw and the old ones stay.
+    func update(stream: Int, settings: SamplerSettings) throws
 
     /// Generates the next character of one stream.
     func step(stream: Int) throws -> GeneratedCharacter
@@ -32,36 +36,16 @@ public protocol PlaySession: AnyObject {
     func reset()
 }
 
-/// The checkpoint as the status line names it.
+/// The checkpoint as the status line names it: its file name and the engine's configuration.
 public struct ModelDescription: Equatable, Sendable {
     /// File name without `.safetensors`, e.g. "shakespeare-gru512".
     public var name: String
-    /// Cell and size, e.g. "GRU 2×512".
-    public var summary: String
+    public var config: ModelConfig
 
-    public init(name: String, summary: String) {
+    public init(name: String, config: ModelConfig) {
         self.name = name
-        self.summary = summary
+        self.config = config
     }
-}
-
-/// How one stream picks characters. Temperature 0 always means greedy.
-public struct PlaySampler: Equatable, Sendable {
-    public var greedy: Bool
-    /// Probabilities are shown (and, unless greedy, sampled) at this temperature.
-    public var temperature: Float
-    public var topK: Int?
-    public var topP: Float?
-
-    public init(greedy: Bool = false, temperature: Float, topK: Int? = nil, topP: Float? = nil) {
-        self.greedy = greedy
-        self.temperature = temperature
-        self.topK = topK
-        self.topP = topP
-    }
-
-    /// Greedy either by choice or because the temperature is 0.
-    public var isGreedy: Bool { greedy || temperature <= 0 }
 }
 
 /// One generated character. `symbol` is nil for the vocabulary's `[UNK]` token.

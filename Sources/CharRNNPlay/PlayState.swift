@@ -1,3 +1,5 @@
+import CharRNN
+
 /// The play screen's settings and mode, changed only by actions. Each action returns the
 /// effects the controller must carry out on the generation session.
 public struct PlayState: Equatable, Sendable {
@@ -9,42 +11,33 @@ public struct PlayState: Equatable, Sendable {
     public static let speeds: [Int?] = [1, 2, 5, 10, 20, 30, 60, 120, 250, 500, 1000, 2000, 5000, nil]
     public static let defaultSpeedIndex = 5  // 30 characters a second: one per frame
 
-    /// The seed line being edited.
-    public var seedLine: String
-    public var temperature: Float
-    public var topK: Int?
-    public var topP: Float?
+    /// The prime line being edited: the text generation starts from.
+    public var primeLine: String
+    /// The sampled stream's settings, passed to the engine as they are (the engine validates).
+    public var sampler: SamplerSettings
     public var barCount = 10
     public var speedIndex = PlayState.defaultSpeedIndex
     public var paused = false
     public var sideBySide = false
     public var tint = false
     public var helpShown = false
-    /// The seed the running generation started from; nil before the first start and after
+    /// The prime the running generation started from; nil before the first start and after
     /// a reset.
-    public var activeSeed: String?
+    public var activePrime: String?
 
     /// A generation was started and not reset since.
-    public var running: Bool { activeSeed != nil }
+    public var running: Bool { activePrime != nil }
 
-    public init(seedLine: String = "", temperature: Float = 0.8, topK: Int? = nil, topP: Float? = nil) {
-        self.seedLine = seedLine
-        self.temperature = max(0, temperature)
-        self.topK = topK
-        self.topP = topP
+    public init(primeLine: String = "", sampler: SamplerSettings = SamplerSettings(temperature: 0.8)) {
+        self.primeLine = primeLine
+        self.sampler = sampler
     }
 
     /// Characters per second, nil for unlimited.
     public var speed: Int? { PlayState.speeds[speedIndex] }
 
-    /// One sampler per stream: the chosen one alone, or greedy beside it.
-    public var samplers: [PlaySampler] {
-        let sampled = PlaySampler(temperature: temperature, topK: topK, topP: topP)
-        guard sideBySide else { return [sampled] }
-        var greedy = sampled
-        greedy.greedy = true
-        return [greedy, sampled]
-    }
+    /// Sampler settings per stream: the chosen ones alone, or greedy beside them.
+    public var samplers: [SamplerSettings] { sideBySide ? [.greedy, sampler] : [sampler] }
 
     /// Labels of the streams in side-by-side mode.
     public var streamLabels: [String] {
@@ -52,15 +45,7 @@ public struct PlayState: Equatable, Sendable {
     }
 
     /// "0.80"
-    public var temperatureText: String { NumberText.fixed(Double(temperature), decimals: 2) }
-
-    /// "greedy", or "multinomial" with its truncations: "multinomial top-k 40 top-p 0.90".
-    public var samplerText: String {
-        var parts = [temperature <= 0 ? "greedy" : "multinomial"]
-        if let topK { parts.append("top-k \(topK)") }
-        if let topP { parts.append("top-p " + NumberText.fixed(Double(topP), decimals: 2)) }
-        return parts.joined(separator: " ")
-    }
+    public var temperatureText: String { NumberText.fixed(Double(sampler.temperature), decimals: 2) }
 
     /// "speed 30/s", "speed max".
     public var speedText: String { speed.map { "speed \($0)/s" } ?? "speed max" }
@@ -68,22 +53,24 @@ public struct PlayState: Equatable, Sendable {
     public mutating func apply(_ action: PlayAction) -> [PlayEffect] {
         switch action {
         case .insert(let s):
-            seedLine.unicodeScalars.append(s)
+            primeLine.unicodeScalars.append(s)
         case .deleteBackward:
-            if !seedLine.unicodeScalars.isEmpty { seedLine.unicodeScalars.removeLast() }
-        case .clearSeed:
-            seedLine = ""
+            if !primeLine.unicodeScalars.isEmpty { primeLine.unicodeScalars.removeLast() }
+        case .clearPrime:
+            primeLine = ""
         case .start:
-            activeSeed = seedLine
+            activePrime = primeLine
             paused = false
-            return [.start(seed: seedLine)]
+            return [.start(prime: primeLine)]
         case .warmer, .cooler:
+            let temperature = sampler.temperature
             let step = action == .warmer ? PlayState.temperatureStep : -PlayState.temperatureStep
             let t = ((temperature + step) * 100).rounded() / 100
-            // Never below 0; Up stops at the maximum (a higher --temperature is kept, not cut).
+            // Keys stay in [0, maximum]: never below 0 (greedy); Up stops at the maximum (a
+            // higher --temperature is kept, not cut). Not validation: the engine does that.
             let clamped = action == .warmer ? max(temperature, min(t, PlayState.maximumTemperature)) : max(t, 0)
             guard clamped != temperature else { return [] }
-            temperature = clamped
+            sampler.temperature = clamped
             return running ? [.updateSamplers] : []
         case .fewerBars:
             barCount = max(barCount - 1, PlayState.barRange.lowerBound)
@@ -100,11 +87,11 @@ public struct PlayState: Equatable, Sendable {
         case .previousCheckpoint:
             return [.switchCheckpoint(forward: false)]
         case .reset:
-            activeSeed = nil
+            activePrime = nil
             return [.reset]
         case .toggleSideBySide:
             sideBySide.toggle()
-            return activeSeed.map { [.start(seed: $0)] } ?? []
+            return activePrime.map { [.start(prime: $0)] } ?? []
         case .togglePause:
             paused.toggle()
         case .stepOnce:
@@ -124,9 +111,9 @@ public struct PlayState: Equatable, Sendable {
 
 /// What the controller must do on the session after an action.
 public enum PlayEffect: Equatable, Sendable {
-    /// Start every stream afresh from this seed.
-    case start(seed: String)
-    /// Give the running streams the state's samplers.
+    /// Start every stream afresh from this prime text.
+    case start(prime: String)
+    /// Give the running streams the state's sampler settings.
     case updateSamplers
     /// Fetch the distributions again (a different number of bars).
     case refreshDistributions

@@ -1,6 +1,6 @@
-/// Draws the play screen (status line, streams, bars, seed line, help) into a `Frame`.
+/// Draws the play screen (status line, streams, bars, prime line, help) into a `Frame`.
 public enum PlayView {
-    public static let seedPrompt = "seed› "
+    public static let primePrompt = "prime› "
 
     public static func frame(
         _ c: PlayController, width: Int, height: Int, widths: ColumnWidth = .standard
@@ -38,7 +38,7 @@ public enum PlayView {
                 frame.put("│", row: row, column: column, style: .dim, widths: widths)
             }
         }
-        drawInput(state.seedLine, into: &frame, rect: layout.input, widths: widths)
+        drawInput(state.primeLine, into: &frame, rect: layout.input, widths: widths)
         if state.helpShown { drawHelp(into: &frame, widths: widths) }
         return frame
     }
@@ -47,7 +47,8 @@ public enum PlayView {
     /// sampler, pause, random seed, characters per second, speed setting.
     public static func statusParts(_ c: PlayController) -> [String] {
         let state = c.state
-        var parts = [c.session.model.name, c.session.model.summary, "T=" + state.temperatureText, state.samplerText]
+        let model = c.session.model
+        var parts = [model.name, model.config.architecture, "T=" + state.temperatureText, state.sampler.methodSummary]
         if state.paused { parts.append("PAUSED") }
         if let seed = c.randomSeed { parts.append("seed \(seed)") }
         if state.running, !state.paused {
@@ -101,11 +102,11 @@ public enum PlayView {
         }
     }
 
-    private static func drawInput(_ seedLine: String, into frame: inout Frame, rect: Rect, widths: ColumnWidth) {
-        let prompt = seedPrompt
+    private static func drawInput(_ primeLine: String, into frame: inout Frame, rect: Rect, widths: ColumnWidth) {
+        let prompt = primePrompt
         let hint = "F1 help "
         let room = rect.width - widths.columns(of: prompt) - 1
-        let shown = widths.suffix(seedLine, columns: room)
+        let shown = widths.suffix(primeLine, columns: room)
         let line = prompt + shown
         frame.put(widths.fit(line, columns: rect.width), row: rect.row, column: 0, style: .input, widths: widths)
         if widths.columns(of: line) + widths.columns(of: hint) + 2 <= rect.width {

@@ -1,11 +1,11 @@
-/// The text of one stream (seed, then generated characters) and its wrapping into screen rows.
+/// The text of one stream (prime, then generated characters) and its wrapping into screen rows.
 /// Only the most recent `capacity` characters are kept; the pane shows the last rows.
 public struct StreamText: Sendable {
     public struct Character: Equatable, Sendable {
         /// nil for the `[UNK]` token.
         public var symbol: Unicode.Scalar?
-        public var isSeed: Bool
-        /// In bits; 0 for seed characters.
+        public var isPrime: Bool
+        /// In bits; 0 for prime characters.
         public var surprisal: Float
     }
 
@@ -20,7 +20,7 @@ public struct StreamText: Sendable {
 
     public private(set) var characters: [Character] = []
     public let capacity: Int
-    /// Total characters generated since the last clear (not counting the seed).
+    /// Total characters generated since the last clear (not counting the prime).
     public private(set) var generatedCount = 0
 
     public init(capacity: Int = 32_768) {
@@ -36,13 +36,13 @@ public struct StreamText: Sendable {
         generatedCount = 0
     }
 
-    public mutating func appendSeed(_ seed: String) {
-        for s in seed.unicodeScalars { append(Character(symbol: s, isSeed: true, surprisal: 0)) }
+    public mutating func appendPrime(_ prime: String) {
+        for s in prime.unicodeScalars { append(Character(symbol: s, isPrime: true, surprisal: 0)) }
     }
 
     public mutating func append(_ generated: GeneratedCharacter) {
         generatedCount += 1
-        append(Character(symbol: generated.symbol, isSeed: false, surprisal: generated.surprisal))
+        append(Character(symbol: generated.symbol, isPrime: false, surprisal: generated.surprisal))
     }
 
     private mutating func append(_ c: Character) {
@@ -50,7 +50,7 @@ public struct StreamText: Sendable {
         characters.append(c)
     }
 
-    /// The plain text (seed and generated), for tests and the non-terminal fallback.
+    /// The plain text (prime and generated), for tests and the non-terminal fallback.
     public var text: String {
         var view = String.UnicodeScalarView()
         for c in characters { view.append(c.symbol ?? Glyphs.unknown) }
@@ -60,7 +60,7 @@ public struct StreamText: Sendable {
     /// The last `height` rows of the text wrapped at `width` columns. Newlines end rows (the
     /// row after a final newline is empty), tabs advance to the next multiple of 8, control
     /// characters show as control pictures. With `tint`, generated characters are styled by
-    /// surprisal; seed characters are always `.seed`.
+    /// surprisal; prime characters are always `.prime`.
     public func lastRows(width: Int, height: Int, tint: Bool, widths: ColumnWidth = .standard)
         -> [[Cell]]
     {
@@ -136,7 +136,7 @@ public struct StreamText: Sendable {
         var column = 0
         for i in range {
             let c = characters[i]
-            let style: Style = c.isSeed ? .seed : (tint ? StreamText.tint(c.surprisal) : .plain)
+            let style: Style = c.isPrime ? .prime : (tint ? StreamText.tint(c.surprisal) : .plain)
             let w = columns(of: c, at: column, width: width, widths: widths)
             guard w <= width - column else { continue }  // a space swallowed at the edge
             guard let s = c.symbol else {

@@ -65,7 +65,8 @@ struct PlayCommand: ParsableCommand {
                 return .quit
             }
             return try CursesTerminal.withScreen { terminal in
-                var state = PlayState(seedLine: prime ?? "", temperature: temperature, topK: topK, topP: topP)
+                var state = PlayState(
+                    primeLine: prime ?? "", sampler: SamplerSettings(temperature: temperature, topK: topK, topP: topP))
                 state.barCount = min(state.barCount, EngineSession.maximumBars)
                 let controller = PlayController(
                     session: session, state: state, checkpoint: path, checkpointFolder: checkpoints,
@@ -94,9 +95,9 @@ struct PlayCommand: ParsableCommand {
     /// Not a terminal: the prime, then `length` characters, as they come.
     private func streamPlainly(_ session: EngineSession) throws {
         let text = prime ?? ""
-        let sampler = PlaySampler(temperature: temperature, topK: topK, topP: topP)
+        let sampler = SamplerSettings(temperature: temperature, topK: topK, topP: topP)
         if let note = try session.start(
-            seed: text, samplers: [sampler], randomSeed: seed ?? UInt64.random(in: 0...999_999))
+            prime: text, samplers: [sampler], randomSeed: seed ?? UInt64.random(in: 0...999_999))
         {
             CLI.printToStandardError("charrnn: \(note)")
         }

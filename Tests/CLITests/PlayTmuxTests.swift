@@ -180,8 +180,8 @@ struct PlayTmuxTests {
         defer { tmux.kill() }
 
         // Ready, waiting for a seed.
-        var screen = try tmux.wait("the seed prompt", seconds: 30) {
-            $0.last { !$0.isEmpty }?.hasPrefix("seed›") == true
+        var screen = try tmux.wait("the prime prompt", seconds: 30) {
+            $0.last { !$0.isEmpty }?.hasPrefix("prime›") == true
         }
         #expect(checkpointName(screen) == "a")
         #expect(screen[0].contains("GRU 1×32") && screen[0].contains("T=0.80"))
@@ -252,13 +252,13 @@ struct PlayTmuxTests {
         // Resizing re-lays the screen out; too small shows a message; back to normal after.
         try tmux.tmux(["resize-window", "-t", tmux.target, "-x", "60", "-y", "16"])
         screen = try tmux.wait("a 60×16 layout") { s in
-            s.count >= 16 && s[0].hasPrefix(" b │") && s[15].hasPrefix("seed›")
+            s.count >= 16 && s[0].hasPrefix(" b │") && s[15].hasPrefix("prime›")
         }
         try tmux.tmux(["resize-window", "-t", tmux.target, "-x", "20", "-y", "5"])
         try tmux.wait("the too-small message") { $0.contains { $0.contains("too small") } }
         try tmux.tmux(["resize-window", "-t", tmux.target, "-x", "100", "-y", "30"])
         try tmux.wait("the full layout again") { s in
-            s.count >= 30 && s[0].hasPrefix(" b │") && s[29].hasPrefix("seed›")
+            s.count >= 30 && s[0].hasPrefix(" b │") && s[29].hasPrefix("prime›")
         }
 
         // Ctrl-R forgets the text; Enter starts again from the seed line.
@@ -271,7 +271,7 @@ struct PlayTmuxTests {
         try tmux.keys("M-x")
         try tmux.type("\u{1B}[1;9Z")
         usleep(300_000)
-        #expect(try tmux.screen().last { !$0.isEmpty }?.hasPrefix("seed›") == true)
+        #expect(try tmux.screen().last { !$0.isEmpty }?.hasPrefix("prime›") == true)
 
         // Help overlay, closed by Esc.
         try tmux.keys("F1")

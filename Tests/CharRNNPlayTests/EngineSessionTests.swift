@@ -16,13 +16,13 @@ struct EngineSessionTests {
     @Test("describes the checkpoint by file name, cell and size")
     func description() throws {
         let session = try EngineSession(checkpoint: tiny)
-        #expect(session.model == ModelDescription(name: "tiny-gru", summary: "GRU 1×32"))
+        #expect(session.model.name == "tiny-gru" && session.model.config.architecture == "GRU 1×32")
     }
 
     @Test("greedy streaming reproduces PyTorch's greedy continuation")
     func greedyMatchesFixture() throws {
         let session = try EngineSession(checkpoint: tiny)
-        #expect(try session.start(seed: "The ", samplers: [PlaySampler(temperature: 0)], randomSeed: 1) == nil)
+        #expect(try session.start(prime: "The ", samplers: [SamplerSettings(temperature: 0)], randomSeed: 1) == nil)
         var text = ""
         for _ in 0..<40 { text.unicodeScalars.append(try session.step(stream: 0).symbol!) }
         #expect("The " + text == "The and thy beauty's summer's fl summer's fl")
@@ -31,7 +31,7 @@ struct EngineSessionTests {
     @Test("bars: sorted, at the stream's temperature, the drawn character included; entropy in bits")
     func distributions() throws {
         let session = try EngineSession(checkpoint: tiny)
-        _ = try session.start(seed: "The ", samplers: [PlaySampler(temperature: 1)], randomSeed: 3)
+        _ = try session.start(prime: "The ", samplers: [SamplerSettings(temperature: 1)], randomSeed: 3)
         let next = try #require(session.nextDistribution(stream: 0, count: 10))
         #expect(next.candidates.count == 10)
         #expect(next.chosen == nil)
@@ -50,12 +50,12 @@ struct EngineSessionTests {
         #expect(abs(drawn.surprisal + Float.log2(chosenP)) < 1e-3)
 
         // Cooler: the favourite gains.
-        try session.update(stream: 0, sampler: PlaySampler(temperature: 0.5))
+        try session.update(stream: 0, settings: SamplerSettings(temperature: 0.5))
         let cooler = try #require(session.nextDistribution(stream: 0, count: 3))
         #expect(cooler.temperature == 0.5)
         let warm = try #require(session.nextDistribution(stream: 0, count: 3))
         #expect(cooler.candidates[0].probability == warm.candidates[0].probability)
-        try session.update(stream: 0, sampler: PlaySampler(temperature: 2))
+        try session.update(stream: 0, settings: SamplerSettings(temperature: 2))
         let hotter = try #require(session.nextDistribution(stream: 0, count: 3))
         #expect(hotter.candidates[0].probability < cooler.candidates[0].probability)
         #expect(hotter.entropy > cooler.entropy)
@@ -65,7 +65,8 @@ struct EngineSessionTests {
     func greedyBars() throws {
         let session = try EngineSession(checkpoint: tiny)
         _ = try session.start(
-            seed: "The ", samplers: [PlaySampler(greedy: true, temperature: 0.8), PlaySampler(temperature: 0.8)],
+            prime: "The ",
+            samplers: [SamplerSettings(method: .greedy, temperature: 0.8), SamplerSettings(temperature: 0.8)],
             randomSeed: 3)
         let greedy = try #require(session.nextDistribution(stream: 0, count: 4))
         let sampled = try #require(session.nextDistribution(stream: 1, count: 4))
@@ -75,11 +76,11 @@ struct EngineSessionTests {
         #expect(sampled.candidates[0].probability > greedy.candidates[0].probability)
     }
 
-    @Test("side-by-side streams from one seed keep their own state")
+    @Test("side-by-side streams from one prime keep their own state")
     func twoStreams() throws {
         let session = try EngineSession(checkpoint: tiny)
         _ = try session.start(
-            seed: "The ", samplers: [PlaySampler(greedy: true, temperature: 1), PlaySampler(temperature: 1.5)],
+            prime: "The ", samplers: [SamplerSettings(method: .greedy), SamplerSettings(temperature: 1.5)],
             randomSeed: 9)
         var greedy = ""
         var sampled = ""
@@ -91,10 +92,10 @@ struct EngineSessionTests {
         #expect(sampled != greedy)
     }
 
-    @Test("seed characters outside the vocabulary come back as a note")
+    @Test("prime characters outside the vocabulary come back as a note")
     func outOfVocabulary() throws {
         let session = try EngineSession(checkpoint: tiny)
-        let note = try session.start(seed: "The 漢", samplers: [PlaySampler(temperature: 1)], randomSeed: 1)
+        let note = try session.start(prime: "The 漢", samplers: [SamplerSettings(temperature: 1)], randomSeed: 1)
         #expect(note?.contains("漢") == true)
     }
 
@@ -102,7 +103,7 @@ struct EngineSessionTests {
     func invalidSettings() throws {
         let session = try EngineSession(checkpoint: tiny)
         #expect(throws: CharRNNError("top-p must be in (0, 1], got 2.0")) {
-            try session.start(seed: "a", samplers: [PlaySampler(temperature: 1, topP: 2)], randomSeed: 1)
+            try session.start(prime: "a", samplers: [SamplerSettings(temperature: 1, topP: 2)], randomSeed: 1)
         }
     }
 
@@ -111,18 +112,18 @@ struct EngineSessionTests {
         let session = try EngineSession(checkpoint: tiny)
         #expect(throws: CharRNNError.self) { try session.load(checkpoint: Self.fixtures + "missing.safetensors") }
         #expect(session.model.name == "tiny-gru")
-        _ = try session.start(seed: "The ", samplers: [PlaySampler(temperature: 0)], randomSeed: 1)
+        _ = try session.start(prime: "The ", samplers: [SamplerSettings(temperature: 0)], randomSeed: 1)
         #expect(try session.step(stream: 0).symbol == "a")
         try session.load(checkpoint: Self.fixtures + "tiny-lstm.safetensors")
-        #expect(session.model == ModelDescription(name: "tiny-lstm", summary: "LSTM 2×32"))
-        _ = try session.start(seed: "The ", samplers: [PlaySampler(temperature: 0)], randomSeed: 1)
+        #expect(session.model.name == "tiny-lstm" && session.model.config.architecture == "LSTM 2×32")
+        _ = try session.start(prime: "The ", samplers: [SamplerSettings(temperature: 0)], randomSeed: 1)
         _ = try session.step(stream: 0)
     }
 
     @Test("reset forgets the streams' state")
     func reset() throws {
         let session = try EngineSession(checkpoint: tiny)
-        _ = try session.start(seed: "The ", samplers: [PlaySampler(temperature: 1)], randomSeed: 1)
+        _ = try session.start(prime: "The ", samplers: [SamplerSettings(temperature: 1)], randomSeed: 1)
         _ = try session.step(stream: 0)
         session.reset()
         #expect(session.lastDistribution(stream: 0, count: 3) == nil)

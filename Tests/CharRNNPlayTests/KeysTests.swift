@@ -30,7 +30,7 @@ struct KeysTests {
             (.backTab, .previousCheckpoint), (.control("r"), .reset), (.control("g"), .toggleSideBySide),
             (.control("p"), .togglePause), (.control("n"), .stepOnce), (.function(1), .toggleHelp),
             (.control("c"), .quit), (.escape, .quit), (.resize, .relayout), (.control("t"), .toggleTint),
-            (.control("u"), .clearSeed),
+            (.control("u"), .clearPrime),
         ]
         for (key, action) in expected { #expect(KeyMap.action(for: key) == action, "\(key)") }
         #expect(KeyMap.action(for: .function(5)) == nil)

@@ -1,3 +1,4 @@
+import CharRNN
 import Testing
 
 @testable import CharRNNPlay
@@ -7,7 +8,7 @@ struct PlayControllerTests {
     let clock = ManualClock()
 
     func controller(
-        _ session: ScriptedSession, state: PlayState = PlayState(temperature: 0.8), randomSeed: UInt64? = 7,
+        _ session: ScriptedSession, state: PlayState = PlayState(sampler: SamplerSettings(temperature: 0.8)), randomSeed: UInt64? = 7,
         files: [String] = ["ck/a.safetensors", "ck/b.safetensors", "ck/c.safetensors"]
     ) -> PlayController {
         PlayController(
@@ -25,15 +26,15 @@ struct PlayControllerTests {
         c.advance(until: clock.now + 1)
     }
 
-    @Test("a typed seed starts generation with the state's sampler and the fixed random seed")
-    func startFromSeed() throws {
+    @Test("a typed prime starts generation with the state's sampler and the fixed random seed")
+    func startFromPrime() throws {
         let session = ScriptedSession()
         let c = controller(session)
         type("To be", into: c)
         c.handle(.enter)
         let start = try #require(session.starts.last)
-        #expect(start.seed == "To be")
-        #expect(start.samplers == [PlaySampler(temperature: 0.8)])
+        #expect(start.prime == "To be")
+        #expect(start.samplers == [SamplerSettings(temperature: 0.8)])
         #expect(start.randomSeed == 7)
         #expect(c.texts[0].text == "To be")
         #expect(c.distributions[0]?.chosen == nil)  // the next character's distribution, nothing drawn
@@ -114,15 +115,15 @@ struct PlayControllerTests {
         c.handle(.control("p"))
         let before = c.distributions[0]?.candidates.first?.probability ?? 0
         c.handle(.up)
-        #expect(session.samplers == [PlaySampler(temperature: 0.85)])
+        #expect(session.samplers == [SamplerSettings(temperature: 0.85)])
         c.handle(.down)
         c.handle(.down)
-        #expect(session.samplers == [PlaySampler(temperature: 0.75)])
+        #expect(session.samplers == [SamplerSettings(temperature: 0.75)])
         let after = c.distributions[0]?.candidates.first?.probability ?? 0
         #expect(after > before)  // cooler: the top candidate gains
     }
 
-    @Test("Ctrl-G runs greedy and sampled streams side by side from the same seed")
+    @Test("Ctrl-G runs greedy and sampled streams side by side from the same prime")
     func sideBySide() {
         let session = ScriptedSession(script: "ab")
         let c = controller(session)
@@ -130,7 +131,7 @@ struct PlayControllerTests {
         c.handle(.enter)
         c.handle(.control("g"))
         #expect(session.starts.last?.samplers.count == 2)
-        #expect(session.starts.last?.samplers[0].isGreedy == true)
+        #expect(session.starts.last?.samplers[0].isDeterministic == true)
         #expect(c.texts.count == 2 && c.distributions.count == 2)
         frame(c, seconds: 0)
         frame(c, seconds: 0.125)
@@ -153,7 +154,7 @@ struct PlayControllerTests {
         #expect(c.texts[0].isEmpty)
     }
 
-    @Test("Tab loads the next checkpoint and restarts from the running seed")
+    @Test("Tab loads the next checkpoint and restarts from the running prime")
     func switchCheckpoint() {
         let session = ScriptedSession()
         let c = controller(session)
@@ -162,7 +163,7 @@ struct PlayControllerTests {
         c.handle(.tab)
         #expect(session.loaded == ["ck/b.safetensors"])
         #expect(session.model.name == "b")
-        #expect(session.starts.count == 2 && session.starts.last?.seed == "hi")
+        #expect(session.starts.count == 2 && session.starts.last?.prime == "hi")
         #expect(c.currentNotice?.text == "loaded b")
         c.handle(.backTab)
         #expect(session.loaded.last == "ck/a.safetensors")
@@ -213,8 +214,8 @@ struct PlayControllerTests {
         #expect(c.currentNotice == nil)
     }
 
-    @Test("seed characters outside the vocabulary are reported")
-    func skippedSeedCharacters() {
+    @Test("prime characters outside the vocabulary are reported")
+    func skippedPrimeCharacters() {
         let session = ScriptedSession()
         let c = controller(session)
         type("a#b", into: c)
@@ -224,7 +225,7 @@ struct PlayControllerTests {
         #expect(c.state.running)
     }
 
-    @Test("a refused seed or a failing step shows the error instead of crashing")
+    @Test("a refused prime or a failing step shows the error instead of crashing")
     func errors() {
         let session = ScriptedSession()
         let c = controller(session)

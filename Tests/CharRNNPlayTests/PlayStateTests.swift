@@ -1,60 +1,62 @@
+import CharRNN
 import Testing
 
 @testable import CharRNNPlay
 
 @Suite("Play state machine")
 struct PlayStateTests {
-    @Test("typing edits the seed line; Backspace and Ctrl-U delete")
-    func seedEditing() {
+    @Test("typing edits the prime line; Backspace and Ctrl-U delete")
+    func primeEditing() {
         var s = PlayState()
         for c in "Ab漢" { _ = s.apply(.insert(c.unicodeScalars.first!)) }
-        #expect(s.seedLine == "Ab漢")
+        #expect(s.primeLine == "Ab漢")
         #expect(s.apply(.deleteBackward) == [])
-        #expect(s.seedLine == "Ab")
-        _ = s.apply(.clearSeed)
-        #expect(s.seedLine == "")
+        #expect(s.primeLine == "Ab")
+        _ = s.apply(.clearPrime)
+        #expect(s.primeLine == "")
         _ = s.apply(.deleteBackward)
-        #expect(s.seedLine == "")
+        #expect(s.primeLine == "")
     }
 
-    @Test("Enter starts from the seed line and unpauses")
+    @Test("Enter starts from the prime line and unpauses")
     func start() {
-        var s = PlayState(seedLine: "To be")
+        var s = PlayState(primeLine: "To be")
         s.paused = true
-        #expect(s.apply(.start) == [.start(seed: "To be")])
-        #expect(s.running && !s.paused && s.activeSeed == "To be")
+        #expect(s.apply(.start) == [.start(prime: "To be")])
+        #expect(s.running && !s.paused && s.activePrime == "To be")
     }
 
     @Test("temperature moves by 0.05, never below 0 (greedy) nor drifts in float error")
     func temperature() {
-        var s = PlayState(temperature: 0.1)
+        var s = PlayState(sampler: SamplerSettings(temperature: 0.1))
         #expect(s.apply(.cooler) == [])  // not running: nothing to update
         #expect(s.temperatureText == "0.05")
         _ = s.apply(.cooler)
-        #expect(s.temperature == 0)
-        #expect(s.samplerText == "greedy")
+        #expect(s.sampler.temperature == 0)
+        #expect(s.sampler.methodSummary == "greedy")
         _ = s.apply(.cooler)
-        #expect(s.temperature == 0)
+        #expect(s.sampler.temperature == 0)
         for _ in 0..<20 { _ = s.apply(.warmer) }
-        #expect(s.temperature == 1)
+        #expect(s.sampler.temperature == 1)
         #expect(s.temperatureText == "1.00")
         _ = s.apply(.start)
         #expect(s.apply(.warmer) == [.updateSamplers])
         #expect(s.temperatureText == "1.05")
-        var hot = PlayState(temperature: 9)
+        var hot = PlayState(sampler: SamplerSettings(temperature: 9))
         _ = hot.apply(.warmer)
-        #expect(hot.temperature == 9)
+        #expect(hot.sampler.temperature == 9)
         _ = hot.apply(.cooler)
         #expect(hot.temperatureText == "8.95")
-        var top = PlayState(temperature: 4.98)
+        var top = PlayState(sampler: SamplerSettings(temperature: 4.98))
         _ = top.apply(.warmer)
-        #expect(top.temperature == PlayState.maximumTemperature)
+        #expect(top.sampler.temperature == PlayState.maximumTemperature)
     }
 
     @Test("the sampler text names the method and the truncations that are set")
     func samplerText() {
-        #expect(PlayState(temperature: 0.8).samplerText == "multinomial")
-        #expect(PlayState(temperature: 0.8, topK: 40, topP: 0.9).samplerText == "multinomial top-k 40 top-p 0.90")
+        #expect(SamplerSettings(temperature: 0.8).methodSummary == "multinomial")
+        #expect(
+            SamplerSettings(temperature: 0.8, topK: 40, topP: 0.9).methodSummary == "multinomial top-k 40 top-p 0.90")
     }
 
     @Test("bars stay within their range")
@@ -79,17 +81,17 @@ struct PlayStateTests {
         #expect(s.speedText == "speed 1/s")
     }
 
-    @Test("side by side: greedy beside the sampled stream, restarted from the running seed")
+    @Test("side by side: greedy beside the sampled stream, restarted from the running prime")
     func sideBySide() {
-        var s = PlayState(seedLine: "ab", temperature: 0.7, topK: 5)
+        var s = PlayState(primeLine: "ab", sampler: SamplerSettings(temperature: 0.7, topK: 5))
         #expect(s.apply(.toggleSideBySide) == [])
         #expect(s.samplers.count == 2)
-        #expect(s.samplers[0].isGreedy && !s.samplers[1].isGreedy)
-        #expect(s.samplers[1] == PlaySampler(temperature: 0.7, topK: 5))
+        #expect(s.samplers[0].isDeterministic && !s.samplers[1].isDeterministic)
+        #expect(s.samplers[1] == SamplerSettings(temperature: 0.7, topK: 5))
         #expect(s.streamLabels == ["greedy", "sampled T=0.70"])
         _ = s.apply(.start)
         _ = s.apply(.insert("c"))
-        #expect(s.apply(.toggleSideBySide) == [.start(seed: "ab")])
+        #expect(s.apply(.toggleSideBySide) == [.start(prime: "ab")])
         #expect(s.samplers.count == 1)
     }
 

@@ -1,3 +1,4 @@
+import CharRNN
 import Testing
 
 @testable import CharRNNPlay
@@ -6,7 +7,7 @@ import Testing
 struct PlayViewTests {
     let clock = ManualClock()
 
-    func running(_ session: ScriptedSession = ScriptedSession(), state: PlayState = PlayState(temperature: 0.8))
+    func running(_ session: ScriptedSession = ScriptedSession(), state: PlayState = PlayState(sampler: SamplerSettings(temperature: 0.8)))
         -> PlayController
     {
         let c = PlayController(
@@ -29,19 +30,19 @@ struct PlayViewTests {
         for part in ["tiny", "GRU 1×8", "T=0.80", "multinomial", "seed 42", "ch/s", "speed 30/s"] {
             #expect(status.contains(part), "status line lacks \(part): \(status)")
         }
-        let p = running(state: PlayState(temperature: 0.5, topK: 40, topP: 0.95))
+        let p = running(state: PlayState(sampler: SamplerSettings(temperature: 0.5, topK: 40, topP: 0.95)))
         p.handle(.control("p"))
         let pausedStatus = PlayView.frame(p, width: 120, height: 30).lines()[0]
         #expect(pausedStatus.contains("T=0.50 │ multinomial top-k 40 top-p 0.95 │ PAUSED"))
     }
 
-    @Test("the stream shows the seed, styled apart, followed by generated text")
+    @Test("the stream shows the prime, styled apart, followed by generated text")
     func stream() {
         let c = running()
         let frame = PlayView.frame(c, width: 100, height: 20)
         let lines = frame.lines()
         #expect(lines[1].hasPrefix("The the cat sa"))
-        #expect(frame.style(row: 1, column: 0) == .seed)
+        #expect(frame.style(row: 1, column: 0) == .prime)
         #expect(frame.style(row: 1, column: 4) == .plain)
     }
 
@@ -72,14 +73,14 @@ struct PlayViewTests {
         #expect(text.ranges(of: " next").count == 2)
     }
 
-    @Test("the seed line shows what is typed, its tail when long, and carries the cursor")
+    @Test("the prime line shows what is typed, its tail when long, and carries the cursor")
     func input() {
         let c = running()
         c.handle(.control("u"))
         for s in "ROMEO".unicodeScalars { c.handle(.character(s)) }
         var frame = PlayView.frame(c, width: 40, height: 10)
-        #expect(frame.lines()[9].hasPrefix("seed› ROMEO"))
-        #expect(frame.cursor?.row == 9 && frame.cursor?.column == 11)
+        #expect(frame.lines()[9].hasPrefix("prime› ROMEO"))
+        #expect(frame.cursor?.row == 9 && frame.cursor?.column == 12)
         for _ in 0..<60 { c.handle(.character("x")) }
         frame = PlayView.frame(c, width: 40, height: 10)
         #expect(frame.lines()[9].hasSuffix("xxxx "))
@@ -109,7 +110,7 @@ struct PlayViewTests {
         #expect(text.contains("keys"))
     }
 
-    @Test("before any seed the screen invites typing")
+    @Test("before any prime the screen invites typing")
     func idle() {
         let c = PlayController(
             session: ScriptedSession(), state: PlayState(), checkpoint: "ck/tiny.safetensors",

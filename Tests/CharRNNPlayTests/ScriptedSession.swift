@@ -6,10 +6,11 @@ import CharRNNPlay
 #endif
 
 /// A stand-in generation session for the UI's tests: each stream writes `script` over and
-/// over; distributions are made up from the temperature so tests can see them change. It
-/// records every call so tests can check what the UI asked for.
+/// over; distributions are made up from the temperature so tests can see them change. Settings
+/// are checked by the engine's `validate()`, as the real engine does. It records every call so
+/// tests can check what the UI asked for.
 final class ScriptedSession: PlaySession {
-    var model = ModelDescription(name: "tiny", summary: "GRU 1×8")
+    var model = ModelDescription(name: "tiny", config: ModelConfig(vocabularySize: 8, hiddenSize: 8))
     let script: [Unicode.Scalar]
     /// Characters the "vocabulary" lacks: skipped when priming.
     var outOfVocabulary: Set<Unicode.Scalar> = ["#"]
@@ -18,8 +19,8 @@ final class ScriptedSession: PlaySession {
     var failNextStep = false
 
     private(set) var loaded: [String] = []
-    private(set) var starts: [(seed: String, samplers: [PlaySampler], randomSeed: UInt64)] = []
-    private(set) var samplers: [PlaySampler] = []
+    private(set) var starts: [(prime: String, samplers: [SamplerSettings], randomSeed: UInt64)] = []
+    private(set) var samplers: [SamplerSettings] = []
     private(set) var positions: [Int] = []
     private(set) var resets = 0
     private(set) var stepCount = 0
@@ -31,24 +32,27 @@ final class ScriptedSession: PlaySession {
     func load(checkpoint path: String) throws {
         if let message = brokenCheckpoints[path] { throw CharRNNError(message) }
         loaded.append(path)
-        model = ModelDescription(name: CheckpointCycle.displayName(path), summary: "LSTM 2×16")
+        model = ModelDescription(
+            name: CheckpointCycle.displayName(path),
+            config: ModelConfig(cell: .lstm, vocabularySize: 8, hiddenSize: 16, layers: 2))
     }
 
-    func start(seed: String, samplers: [PlaySampler], randomSeed: UInt64) throws -> String? {
-        if seed == "!fail" { throw CharRNNError("seed refused") }
-        starts.append((seed, samplers, randomSeed))
+    func start(prime: String, samplers: [SamplerSettings], randomSeed: UInt64) throws -> String? {
+        if prime == "!fail" { throw CharRNNError("seed refused") }
+        for settings in samplers { try settings.validate() }
+        starts.append((prime, samplers, randomSeed))
         self.samplers = samplers
         positions = Array(repeating: 0, count: samplers.count)
         var skipped: [Unicode.Scalar] = []
-        for s in seed.unicodeScalars where outOfVocabulary.contains(s) && !skipped.contains(s) {
+        for s in prime.unicodeScalars where outOfVocabulary.contains(s) && !skipped.contains(s) {
             skipped.append(s)
         }
         return skipped.isEmpty ? nil : "prime: skipped \(skipped.count) character(s) outside the vocabulary"
     }
 
-    func update(stream: Int, sampler: PlaySampler) throws {
-        if let k = sampler.topK, k < 1 { throw CharRNNError("top-k must be at least 1") }
-        samplers[stream] = sampler
+    func update(stream: Int, settings: SamplerSettings) throws {
+        try settings.validate()
+        samplers[stream] = settings
     }
 
     func step(stream: Int) throws -> GeneratedCharacter {
@@ -83,9 +87,9 @@ final class ScriptedSession: PlaySession {
     private func distribution(stream: Int, count: Int, chosen: Unicode.Scalar?) -> DistributionView {
         var distinct: [Unicode.Scalar] = []
         for s in script where !distinct.contains(s) { distinct.append(s) }
-        let sampler = samplers[stream]
+        let settings = samplers[stream]
         var weights = distinct.indices.map { i in
-            sampler.isGreedy ? (i == 0 ? 1.0 : 0.0) : exp(-Double(i) / Double(sampler.temperature))
+            settings.isDeterministic ? (i == 0 ? 1.0 : 0.0) : exp(-Double(i) / Double(settings.temperature))
         }
         let total = weights.reduce(0, +)
         weights = weights.map { $0 / total }
@@ -96,7 +100,7 @@ final class ScriptedSession: PlaySession {
         return DistributionView(
             candidates: Array(candidates.prefix(count)),
             chosen: chosen.flatMap { c in candidates.first { $0.symbol == c } },
-            entropy: Float(entropy), temperature: sampler.isGreedy ? 1 : sampler.temperature)
+            entropy: Float(entropy), temperature: settings.isDeterministic ? 1 : settings.temperature)
     }
 }
 

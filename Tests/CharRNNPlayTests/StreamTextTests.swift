@@ -4,9 +4,9 @@ import Testing
 
 @Suite("Stream text wrapping")
 struct StreamTextTests {
-    func text(seed: String, generated: String) -> StreamText {
+    func text(prime: String, generated: String) -> StreamText {
         var t = StreamText()
-        t.appendSeed(seed)
+        t.appendPrime(prime)
         for s in generated.unicodeScalars { t.append(GeneratedCharacter(symbol: s, surprisal: 2)) }
         return t
     }
@@ -17,22 +17,22 @@ struct StreamTextTests {
 
     @Test("long lines wrap at the pane width and only the last rows are kept")
     func wrapping() {
-        let t = text(seed: "", generated: "abcdefghij")
+        let t = text(prime: "", generated: "abcdefghij")
         #expect(plain(t.lastRows(width: 4, height: 10, tint: false)) == ["abcd", "efgh", "ij"])
         #expect(plain(t.lastRows(width: 4, height: 2, tint: false)) == ["efgh", "ij"])
     }
 
     @Test("rows break between words; a word longer than a row breaks inside")
     func wordWrapping() {
-        let t = text(seed: "", generated: "to be or not to be")
+        let t = text(prime: "", generated: "to be or not to be")
         #expect(plain(t.lastRows(width: 8, height: 10, tint: false)) == ["to be or", "not to ", "be"])
-        let long = text(seed: "", generated: "a wonderfully long word")
+        let long = text(prime: "", generated: "a wonderfully long word")
         #expect(plain(long.lastRows(width: 6, height: 10, tint: false)) == ["a ", "wonder", "fully ", "long ", "word"])
     }
 
     @Test("a space that reaches the edge ends the row and is not drawn")
     func spaceAtEdge() {
-        let t = text(seed: "", generated: "abcd efgh")
+        let t = text(prime: "", generated: "abcd efgh")
         #expect(plain(t.lastRows(width: 4, height: 10, tint: false)) == ["abcd", "efgh"])
         let rows = t.lastRows(width: 4, height: 10, tint: false)
         #expect(rows.allSatisfy { $0.map(\.columns).reduce(0, +) <= 4 })
@@ -40,7 +40,7 @@ struct StreamTextTests {
 
     @Test("a word moves to the next row as it grows past the edge")
     func growingWord() {
-        var t = text(seed: "", generated: "one tw")
+        var t = text(prime: "", generated: "one tw")
         #expect(plain(t.lastRows(width: 7, height: 10, tint: false)) == ["one tw"])
         for s in "o!".unicodeScalars { t.append(GeneratedCharacter(symbol: s, surprisal: 0)) }
         #expect(plain(t.lastRows(width: 7, height: 10, tint: false)) == ["one ", "two!"])
@@ -48,13 +48,13 @@ struct StreamTextTests {
 
     @Test("newlines end rows; after a final newline the last row is empty")
     func newlines() {
-        let t = text(seed: "ab\n", generated: "cd\n")
+        let t = text(prime: "ab\n", generated: "cd\n")
         #expect(plain(t.lastRows(width: 10, height: 5, tint: false)) == ["ab", "cd", ""])
     }
 
     @Test("tabs run to the next multiple of eight columns")
     func tabs() {
-        let t = text(seed: "", generated: "ab\tc")
+        let t = text(prime: "", generated: "ab\tc")
         let rows = t.lastRows(width: 20, height: 1, tint: false)
         #expect(plain(rows) == ["ab      c"])
         #expect(rows[0].map(\.columns).reduce(0, +) == 9)
@@ -62,27 +62,27 @@ struct StreamTextTests {
 
     @Test("a tab near the end of a row stops at the edge")
     func tabAtEdge() {
-        let t = text(seed: "", generated: "abcdef\tg")
+        let t = text(prime: "", generated: "abcdef\tg")
         #expect(plain(t.lastRows(width: 7, height: 3, tint: false)) == ["abcdef ", "g"])
     }
 
     @Test("wide characters wrap whole, never split across rows")
     func wideCharacters() {
-        let t = text(seed: "", generated: "abc漢字")
+        let t = text(prime: "", generated: "abc漢字")
         #expect(plain(t.lastRows(width: 4, height: 3, tint: false)) == ["abc", "漢字"])
     }
 
     @Test("control characters and [UNK] show as symbols; combining marks join their letter")
     func symbols() {
-        var t = text(seed: "", generated: "a\r\u{1B}e\u{301}")
+        var t = text(prime: "", generated: "a\r\u{1B}e\u{301}")
         t.append(GeneratedCharacter(symbol: nil, surprisal: 1))
         #expect(plain(t.lastRows(width: 10, height: 1, tint: false)) == ["a␍␛e\u{301}�"])
     }
 
-    @Test("the seed is styled apart from the generated text")
-    func seedStyle() {
-        let rows = text(seed: "ab", generated: "cd").lastRows(width: 10, height: 1, tint: false)
-        #expect(rows[0].map(\.style) == [.seed, .seed, .plain, .plain])
+    @Test("the prime is styled apart from the generated text")
+    func primeStyle() {
+        let rows = text(prime: "ab", generated: "cd").lastRows(width: 10, height: 1, tint: false)
+        #expect(rows[0].map(\.style) == [.prime, .prime, .plain, .plain])
     }
 
     @Test("tinting styles generated characters by surprisal band")

@@ -55,8 +55,9 @@ public struct ModelConfig: Equatable, Sendable {
         parameterShapes.reduce(0) { $0 + $1.shape.reduce(1, *) }
     }
 
-    /// "GRU 1×512, embedding 256, V=65" — for status lines and `info`.
-    public var summary: String {
-        "\(cell.rawValue.uppercased()) \(layers)×\(hiddenSize), embedding \(embeddingSize), V=\(vocabularySize)"
-    }
+    /// Cell, layers and hidden size: "GRU 1×512" — for status lines.
+    public var architecture: String { "\(cell.rawValue.uppercased()) \(layers)×\(hiddenSize)" }
+
+    /// "GRU 1×512, embedding 256, V=65" — for `info` and logs.
+    public var summary: String { "\(architecture), embedding \(embeddingSize), V=\(vocabularySize)" }
 }
