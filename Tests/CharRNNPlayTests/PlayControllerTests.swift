@@ -8,8 +8,8 @@ struct PlayControllerTests {
     let clock = ManualClock()
 
     func controller(
-        _ session: ScriptedSession, state: PlayState = PlayState(sampler: SamplerSettings(temperature: 0.8)), randomSeed: UInt64? = 7,
-        files: [String] = ["ck/a.safetensors", "ck/b.safetensors", "ck/c.safetensors"]
+        _ session: ScriptedSession, state: PlayState = PlayState(sampler: SamplerSettings(temperature: 0.8)),
+        randomSeed: UInt64? = 7, files: [String] = ["ck/a.safetensors", "ck/b.safetensors", "ck/c.safetensors"]
     ) -> PlayController {
         PlayController(
             session: session, state: state, checkpoint: "ck/a.safetensors", randomSeed: randomSeed,

@@ -7,9 +7,10 @@ import Testing
 struct PlayViewTests {
     let clock = ManualClock()
 
-    func running(_ session: ScriptedSession = ScriptedSession(), state: PlayState = PlayState(sampler: SamplerSettings(temperature: 0.8)))
-        -> PlayController
-    {
+    func running(
+        _ session: ScriptedSession = ScriptedSession(),
+        state: PlayState = PlayState(sampler: SamplerSettings(temperature: 0.8))
+    ) -> PlayController {
         let c = PlayController(
             session: session, state: state, checkpoint: "ck/tiny.safetensors", randomSeed: 42,
             clock: clock.read, listCheckpoints: { _ in [] })
