@@ -107,6 +107,54 @@ struct EngineSessionTests {
         }
     }
 
+    @Test("an invalid update is refused by the engine and the stream keeps its old settings")
+    func invalidUpdate() throws {
+        let session = try EngineSession(checkpoint: tiny)
+        _ = try session.start(prime: "The ", samplers: [SamplerSettings(temperature: 0.8)], randomSeed: 1)
+        let before = try #require(session.nextDistribution(stream: 0, count: 5))
+        #expect(throws: CharRNNError("top-p must be in (0, 1], got 2.0")) {
+            try session.update(stream: 0, settings: SamplerSettings(temperature: 0.5, topP: 2))
+        }
+        #expect(session.nextDistribution(stream: 0, count: 5) == before)
+        #expect(before.temperature == 0.8)
+    }
+
+    /// A controller on the real engine, paused right after starting from "The ".
+    func pausedController(_ state: PlayState, clock: ManualClock) throws -> PlayController {
+        let c = PlayController(
+            session: try EngineSession(checkpoint: tiny), state: state, checkpoint: tiny, randomSeed: 1,
+            clock: clock.read)
+        for s in "The ".unicodeScalars { c.handle(.character(s)) }
+        c.handle(.enter)
+        c.handle(.control("p"))
+        return c
+    }
+
+    @Test("after Up, the bars' temperature is the stream's own; a greedy stream's stays at 1")
+    func barsFollowTheStreamsSettings() throws {
+        let clock = ManualClock()
+        let c = try pausedController(PlayState(sampler: SamplerSettings(temperature: 0.8)), clock: clock)
+        #expect(c.distributions.map { $0?.temperature } == [0.8])
+        c.handle(.up)
+        #expect(c.distributions.map { $0?.temperature } == [0.85])
+        #expect(PlayView.frame(c, width: 100, height: 20).screenText.contains("next at T=0.85"))
+
+        c.handle(.control("g"))  // restarts side by side, still paused
+        #expect(c.distributions.map { $0?.temperature } == [1, 0.85])
+        c.handle(.up)
+        #expect(c.distributions.map { $0?.temperature } == [1, 0.9])
+    }
+
+    @Test("settings the engine refuses are shown as its error, once, and nothing runs")
+    func refusedSettings() throws {
+        let clock = ManualClock()
+        let c = try pausedController(PlayState(sampler: SamplerSettings(temperature: 0.8, topK: 0)), clock: clock)
+        #expect(!c.state.running)
+        #expect(c.currentNotice?.text == "top-k must be at least 1, got 0")
+        #expect(c.currentNotice?.isError == true)
+        #expect(c.texts.allSatisfy { $0.isEmpty })
+    }
+
     @Test("a checkpoint that fails to load leaves the current model in use; a good one replaces it")
     func loading() throws {
         let session = try EngineSession(checkpoint: tiny)
