@@ -1,3 +1,5 @@
+import CharRNN
+
 /// How characters look on the screen: how many columns each one takes, and the visible
 /// symbols that stand in for the characters a terminal would not show (space, newline, tab,
 /// other control characters, the unknown-character token).
@@ -6,7 +8,7 @@ public enum Glyphs {
     public static let newline: Unicode.Scalar = "\u{23CE}"  // ⏎
     public static let tab: Unicode.Scalar = "\u{21E5}"  // ⇥
     public static let delete: Unicode.Scalar = "\u{2421}"  // ␡
-    public static let unknown: Unicode.Scalar = "\u{FFFD}"  // �, the vocabulary's [UNK]
+    public static let unknown = GenerationSession.unknownCharacter  // �, the vocabulary's [UNK]
     public static let dottedCircle: Unicode.Scalar = "\u{25CC}"  // ◌, carries a lone combining mark
 
     /// The label of a candidate in the distribution pane: always visible, never more than two

@@ -5,8 +5,8 @@ import CharRNN
 public struct PlayState: Equatable, Sendable {
     public static let temperatureStep: Float = 0.05
     public static let maximumTemperature: Float = 5
-    /// The engine reports the 16 most likely characters per step (`TopEntries.capacity`).
-    public static let barRange = 1...16
+    /// Up to as many bars as the engine reports candidates per step.
+    public static let barRange = 1...TopEntries.capacity
     /// Streaming speeds in characters per second; nil is as fast as the engine goes.
     public static let speeds: [Int?] = [1, 2, 5, 10, 20, 30, 60, 120, 250, 500, 1000, 2000, 5000, nil]
     public static let defaultSpeedIndex = 5  // 30 characters a second: one per frame
