@@ -51,7 +51,7 @@ public struct DistributionPane {
                 style: .label, widths: widths)
         }
         guard let distribution else {
-            frame.put(" waiting for a seed", row: rect.row + 1, column: rect.column, style: .dim, widths: widths)
+            frame.put(" waiting for a prime", row: rect.row + 1, column: rect.column, style: .dim, widths: widths)
             return
         }
         let rows = DistributionPane.visibleBars(barCount: barCount, height: rect.height)

@@ -30,7 +30,7 @@ public enum PlayView {
         }
         if !state.running, c.texts.allSatisfy(\.isEmpty), let first = layout.streams.first {
             frame.put(
-                " Type a seed and press Enter.  F1: keys", row: first.text.row, column: first.text.column,
+                " Type a prime and press Enter.  F1: keys", row: first.text.row, column: first.text.column,
                 style: .dim, widths: widths)
         }
         for column in layout.separators {

@@ -167,7 +167,7 @@ struct PlayTmuxTests {
     }
 
     @Test(
-        "types a seed, streams, changes temperature, bars, side by side, pause, checkpoints, resize, help, Ctrl-C",
+        "types a prime, streams, changes temperature, bars, side by side, pause, checkpoints, resize, help, Ctrl-C",
         .enabled(if: TmuxSession.installed, "tmux is not installed (scripts/install-deps installs it)"),
         .timeLimit(.minutes(2)))
     func interactiveSession() throws {
@@ -179,7 +179,7 @@ struct PlayTmuxTests {
             width: 100, height: 30, folder: folder)
         defer { tmux.kill() }
 
-        // Ready, waiting for a seed.
+        // Ready, waiting for a prime.
         var screen = try tmux.wait("the prime prompt", seconds: 30) {
             $0.last { !$0.isEmpty }?.hasPrefix("prime›") == true
         }
@@ -263,7 +263,7 @@ struct PlayTmuxTests {
 
         // Ctrl-R forgets the text; Enter starts again from the seed line.
         try tmux.keys("C-r")
-        try tmux.wait("the reset") { $0.contains { $0.contains("Type a seed and press Enter") } }
+        try tmux.wait("the reset") { $0.contains { $0.contains("Type a prime and press Enter") } }
         try tmux.keys("Enter")
         try tmux.wait("streaming again") { firstStreamRow($0).hasPrefix("The ") }
 

@@ -80,6 +80,6 @@ struct DistributionPaneTests {
 
     @Test("without a distribution the pane says it is waiting")
     func empty() {
-        #expect(draw(nil, bars: 4).lines()[1].contains("waiting for a seed"))
+        #expect(draw(nil, bars: 4).lines()[1].contains("waiting for a prime"))
     }
 }

@@ -117,8 +117,8 @@ struct PlayViewTests {
             session: ScriptedSession(), state: PlayState(), checkpoint: "ck/tiny.safetensors",
             clock: clock.read, listCheckpoints: { _ in [] })
         let text = PlayView.frame(c, width: 80, height: 24).screenText
-        #expect(text.contains("Type a seed and press Enter"))
-        #expect(text.contains("waiting for a seed"))
+        #expect(text.contains("Type a prime and press Enter"))
+        #expect(text.contains("waiting for a prime"))
     }
 
     @Test("a terminal too small to draw gets a short message, never a crash")
