@@ -1,3 +1,5 @@
+import CharRNN
+
 /// The play screen's settings and mode, changed only by actions. Each action returns the
 /// effects the controller must carry out on the generation session.
 public struct PlayState: Equatable, Sendable {

@@ -34,42 +34,40 @@ struct PlayCommand: ParsableCommand {
     @Option(help: "Folder whose .safetensors files Tab cycles through (default: the checkpoint's folder).")
     var checkpoints: String?
 
-    @Option(parsing: .unconditional, help: "Sampling temperature; 0 is greedy.") var temperature: Float = 0.8
-    @Option(
-        name: .customLong("top-k"), parsing: .unconditional, help: "Sample only among the k most likely characters.")
-    var topK: Int?
-    @Option(
-        name: .customLong("top-p"), parsing: .unconditional,
-        help: "Sample only among the most likely characters that make up p.")
-    var topP: Float?
-    @Option(help: "Random seed (default: a new one at every start, shown in the status line).") var seed: UInt64?
+    @OptionGroup var sampling: SamplingOptions
     @Option(help: "Seed text; the UI starts generating from it at once.") var prime: String?
-    @Option(help: "Characters to generate when standard output is not a terminal.") var length = 500
+    @Option(
+        parsing: .unconditional,
+        help: """
+            Characters to generate when standard output is not a terminal (≥ 0; generate's default is \
+            \(GenerateCommand.defaultLength)).
+            """)
+    var length = PlayCommand.defaultLength
+
+    static let defaultTemperature: Float = 0.8
+    static let defaultLength = 500
 
     func validate() throws {
-        do {
-            try SamplerSettings(temperature: temperature, topK: topK, topP: topP).validate()
-        } catch let e as CharRNNError {
-            throw ValidationError(e.message)
-        }
-        guard length >= 0 else { throw ValidationError("--length must be at least 0, got \(length)") }
+        try CLI.reportingErrors { try CLI.checkLength(length) }
     }
 
     func run() throws {
         ComputeThreads.use(.streaming)
         let exit = try CLI.reportingErrors { () throws -> PlayExit in
             let path = try resolvedCheckpoint()
-            let session = try EngineSession(checkpoint: path)
+            let settings = sampling.settings(defaultTemperature: Self.defaultTemperature)
             guard isatty(0) == 1, CLI.standardOutputIsTerminal else {
-                try streamPlainly(session)
+                try streamPlainly(checkpoint: path, settings: settings)
                 return .quit
             }
+            let session = try EngineSession(checkpoint: path)
             return try CursesTerminal.withScreen { terminal in
-                var state = PlayState(seedLine: prime ?? "", temperature: temperature, topK: topK, topP: topP)
+                var state = PlayState(
+                    seedLine: prime ?? "", temperature: settings.temperature, topK: settings.topK, topP: settings.topP)
                 state.barCount = min(state.barCount, EngineSession.maximumBars)
                 let controller = PlayController(
                     session: session, state: state, checkpoint: path, checkpointFolder: checkpoints,
-                    randomSeed: seed, clock: PlayLoop.monotonicSeconds)
+                    randomSeed: sampling.seed, clock: PlayLoop.monotonicSeconds)
                 if prime != nil { controller.perform(.start) }
                 return PlayLoop.run(controller, on: terminal, clock: PlayLoop.monotonicSeconds)
             }
@@ -91,24 +89,13 @@ struct PlayCommand: ParsableCommand {
         )
     }
 
-    /// Not a terminal: the prime, then `length` characters, as they come.
-    private func streamPlainly(_ session: EngineSession) throws {
-        let text = prime ?? ""
-        let sampler = PlaySampler(temperature: temperature, topK: topK, topP: topP)
-        if let note = try session.start(
-            seed: text, samplers: [sampler], randomSeed: seed ?? UInt64.random(in: 0...999_999))
-        {
-            CLI.printToStandardError("charrnn: \(note)")
-        }
-        var out = String.UnicodeScalarView()
-        out.append(contentsOf: text.unicodeScalars)
-        for i in 0..<length {
-            out.append(try session.step(stream: 0).symbol ?? Glyphs.unknown)
-            if i % 1024 == 1023 {
-                print(String(out), terminator: "")
-                out.removeAll(keepingCapacity: true)
-            }
-        }
-        print(String(out))
+    /// Not a terminal: what `generate` prints for the same flags, and a newline.
+    private func streamPlainly(checkpoint: String, settings: SamplerSettings) throws {
+        let model = try CharRNNModel.load(path: checkpoint)
+        let seed = sampling.randomSeed(announce: !settings.isDeterministic)
+        let session = try CLI.primedSession(model, prime: prime ?? "", streams: [settings], seed: seed, topCount: 1)
+        var out = PlainTextWriter()
+        out.writeText(of: session, stream: 0, length: length)
+        out.write("\n")
     }
 }
