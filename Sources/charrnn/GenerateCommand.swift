@@ -25,7 +25,7 @@ struct GenerateCommand: ParsableCommand {
 
     @Option(help: "A charrnn-v1 checkpoint (.safetensors).") var checkpoint: String
     @Option(help: "Text the model reads before it writes.") var prime: String = ""
-    @Option(parsing: .unconditional, help: "Characters to generate (≥ 0; play's default is \(PlayCommand.defaultLength)).")
+    @Option(parsing: .unconditional, help: "Characters to generate, ≥ 0 (play's default: \(PlayCommand.defaultLength)).")
     var length = GenerateCommand.defaultLength
     @OptionGroup var sampling: SamplingOptions
     @Flag(help: "Print a greedy and a sampled continuation of the prime, labelled.") var compare = false

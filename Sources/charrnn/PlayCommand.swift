@@ -15,15 +15,18 @@ struct PlayCommand: ParsableCommand {
         commandName: "play",
         abstract: "Watch a checkpoint write, character by character, with its next-character odds.",
         discussion: """
-            Type a seed and press Enter. Keys: Up/Down temperature ± 0.05 (0 = greedy), \
+            Type a prime (text for the model to continue) and press Enter. Keys: Up/Down temperature ± 0.05 (0 = greedy), \
             Left/Right fewer/more bars, PgUp/PgDn faster/slower, Tab/Shift-Tab next/previous \
             checkpoint, Ctrl-R reset, Ctrl-G greedy | sampled side by side, Ctrl-P pause \
             (Ctrl-N one character while paused), Ctrl-T tint by surprisal, F1 help, \
-            Esc or Ctrl-C quit. When standard output is not a terminal, prints the prime and \
-            --length generated characters instead.
+            Esc or Ctrl-C quit. When standard output is not a terminal, prints what \
+            `charrnn generate` prints for the same flags (the prime, then --length generated \
+            characters), and a newline.
             """)
 
     static let defaultCheckpoint = "checkpoints/shakespeare-gru512.safetensors"
+    static let defaultTemperature: Float = 0.8
+    static let defaultLength = 500
 
     @Option(
         help: ArgumentHelp(
@@ -35,17 +38,14 @@ struct PlayCommand: ParsableCommand {
     var checkpoints: String?
 
     @OptionGroup var sampling: SamplingOptions
-    @Option(help: "Seed text; the UI starts generating from it at once.") var prime: String?
+    @Option(help: "Text the model reads before it writes; the UI starts generating at once.") var prime: String?
     @Option(
         parsing: .unconditional,
         help: """
-            Characters to generate when standard output is not a terminal (≥ 0; generate's default is \
+            Characters to generate when standard output is not a terminal, ≥ 0 (generate's default: \
             \(GenerateCommand.defaultLength)).
             """)
     var length = PlayCommand.defaultLength
-
-    static let defaultTemperature: Float = 0.8
-    static let defaultLength = 500
 
     func validate() throws {
         try CLI.reportingErrors { try CLI.checkLength(length) }
