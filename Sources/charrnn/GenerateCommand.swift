@@ -25,7 +25,8 @@ struct GenerateCommand: ParsableCommand {
 
     @Option(help: "A charrnn-v1 checkpoint (.safetensors).") var checkpoint: String
     @Option(help: "Text the model reads before it writes.") var prime: String = ""
-    @Option(parsing: .unconditional, help: "Characters to generate, ≥ 0 (play's default: \(PlayCommand.defaultLength)).")
+    @Option(
+        parsing: .unconditional, help: "Characters to generate, ≥ 0 (play's default: \(PlayCommand.defaultLength)).")
     var length = GenerateCommand.defaultLength
     @OptionGroup var sampling: SamplingOptions
     @Flag(help: "Print a greedy and a sampled continuation of the prime, labelled.") var compare = false
@@ -48,7 +49,8 @@ struct GenerateCommand: ParsableCommand {
                 let label = compare ? (index == 0 ? "greedy" : "sampled") : nil
                 if json {
                     for _ in 0..<length {
-                        out.write(Self.jsonLine(session.step(stream: index), stream: label, vocabulary: session.vocabulary))
+                        out.write(
+                            Self.jsonLine(session.step(stream: index), stream: label, vocabulary: session.vocabulary))
                     }
                 } else {
                     if compare {

@@ -33,6 +33,7 @@ struct SamplingOptions: ParsableArguments {
             method: sampler, temperature: temperature ?? defaultTemperature, topK: topK, topP: topP, minP: minP)
     }
 
+    /// Without --temperature either command's default stands in: both are valid.
     func validate() throws {
         try CLI.reportingErrors { try settings(defaultTemperature: GenerateCommand.defaultTemperature).validate() }
     }

@@ -134,11 +134,13 @@ struct PlayCommandTests {
         #expect(try played(["--sampler", "greedy"]).stderr.isEmpty)
     }
 
-    @Test("bad sampling flags get the engine's words, one line, exit 1", arguments: [
-        (["--min-p", "1"], "min-p must be in [0, 1), got 1.0"), (["--min-p", "-0.1"], "min-p must be in [0, 1)"),
-        (["--top-k", "-3"], "top-k must be at least 1, got -3"), (["--temperature", "-1"], "temperature must be"),
-        (["--length", "-1"], "--length must be at least 0, got -1"),
-    ])
+    @Test(
+        "bad sampling flags get the engine's words, one line, exit 1",
+        arguments: [
+            (["--min-p", "1"], "min-p must be in [0, 1), got 1.0"), (["--min-p", "-0.1"], "min-p must be in [0, 1)"),
+            (["--top-k", "-3"], "top-k must be at least 1, got -3"), (["--temperature", "-1"], "temperature must be"),
+            (["--length", "-1"], "--length must be at least 0, got -1"),
+        ])
     func badSamplingFlags(flags: [String], message: String) throws {
         expectOneLineFailure(try played(flags), mentioning: message)
         expectOneLineFailure(try generated(flags), mentioning: message)

@@ -19,7 +19,8 @@ struct JSONObjectTests {
     func escaping() throws {
         let awkward = "say \"hi\"\\ \n\t\r\u{08}\u{0C}\u{01}\u{1F} é 😀"
         let object: JSONObject = [awkward: .string(awkward)]
-        #expect(object.text() == #"{"say \"hi\"\\ \n\t\r\b\f\u0001\u001f é 😀":"say \"hi\"\\ \n\t\r\b\f\u0001\u001f é 😀"}"#)
+        #expect(
+            object.text() == #"{"say \"hi\"\\ \n\t\r\b\f\u0001\u001f é 😀":"say \"hi\"\\ \n\t\r\b\f\u0001\u001f é 😀"}"#)
         #expect(try JSON.parse(object.text()) == .object([awkward: .string(awkward)]))
     }
 
@@ -49,7 +50,9 @@ struct JSONObjectTests {
         ]
         let text = object.text()
         #expect(text == #"{"list":[1,"two",{"p":0.5,"ok":false,"none":null},[],null],"empty":{}}"#)
-        #expect(object.text(spaced: true) == #"{"list": [1, "two", {"p": 0.5, "ok": false, "none": null}, [], null], "empty": {}}"#)
+        #expect(
+            object.text(spaced: true)
+                == #"{"list": [1, "two", {"p": 0.5, "ok": false, "none": null}, [], null], "empty": {}}"#)
         let expected: JSON = .object([
             "list": .array([
                 .number("1"), .string("two"), .object(["p": .number("0.5"), "ok": .bool(false), "none": .null]),
