@@ -1,3 +1,5 @@
+import CharRNN
+
 /// Horizontal bars drawn with eighth-block characters, so a bar's length resolves 1/8 column.
 public enum Bars {
     private static let partials: [Character] = ["▏", "▎", "▍", "▌", "▋", "▊", "▉"]

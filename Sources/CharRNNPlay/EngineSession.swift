@@ -15,9 +15,6 @@ public final class EngineSession: PlaySession {
         model = ModelDescription(name: CheckpointCycle.displayName(path), config: network.config)
     }
 
-    /// Most bars the engine reports per step.
-    public static let maximumBars = TopEntries.capacity
-
     public func load(checkpoint path: String) throws {
         let network = try CharRNNModel.load(path: path)
         try session.replaceModel(network, priming: .primeOnly)

@@ -40,13 +40,18 @@ struct BenchCommand: ParsableCommand {
                 : Benchmark.training(config: config, batch: batchSize, steps: seqLength, seconds: seconds, threads: threads)
             let stream = trainOnly ? 0 : try Benchmark.streaming(config: config, seconds: seconds, threads: streamThreads)
             if json {
-                print(
-                    "{\"cell\": \"\(config.cell.rawValue)\", \"emb\": \(config.embeddingSize), \"hidden\": \(config.hiddenSize), \"layers\": \(config.layers), \"vocab\": \(vocab), \"batch\": \(batchSize), \"seq\": \(seqLength), \"threads\": \(threads), \"train_chars_per_s\": \(Int(train.charactersPerSecond.rounded())), \"stream_us_per_char\": \(format(stream, 1))}"
-                )
+                let line: JSONObject = [
+                    "cell": .string(config.cell.rawValue), "emb": .integer(config.embeddingSize),
+                    "hidden": .integer(config.hiddenSize), "layers": .integer(config.layers), "vocab": .integer(vocab),
+                    "batch": .integer(batchSize), "seq": .integer(seqLength), "threads": .integer(threads),
+                    "train_chars_per_s": .integer(Int(train.charactersPerSecond.rounded())),
+                    "stream_us_per_char": .double((stream * 10).rounded() / 10),
+                ]
+                print(line.text(spaced: true))
             } else {
                 print("model:     \(config.summary), batch \(batchSize) × \(seqLength)")
-                print("training:  \(grouped(Int(train.charactersPerSecond))) chars/s (median of \(train.timedSteps) steps, \(threads) BLAS threads)")
-                print("streaming: \(format(stream, 1)) µs/char (batch 1, T=0.8 multinomial, \(streamThreads) BLAS thread)")
+                print("training:  \(NumberText.grouped(Int(train.charactersPerSecond))) chars/s (median of \(train.timedSteps) steps, \(threads) BLAS threads)")
+                print("streaming: \(NumberText.fixed(stream, decimals: 1)) µs/char (batch 1, T=0.8 multinomial, \(streamThreads) BLAS thread)")
             }
         }
     }

@@ -40,14 +40,14 @@ struct TerminalChart {
         var lines = ["\(title): nats/char by step (· train, ● validation)"]
         for (r, row) in grid.enumerated() {
             let loss = scale.maxLoss - (scale.maxLoss - scale.minLoss) * Double(r) / Double(height - 1)
-            let label = r == 0 || r == height - 1 || r == height / 2 ? format(loss, 2) : ""
+            let label = r == 0 || r == height - 1 || r == height / 2 ? NumberText.fixed(loss, decimals: 2) : ""
             lines.append(String(repeating: " ", count: max(0, 6 - label.count)) + label + " │" + String(row))
         }
         lines.append("       └" + String(repeating: "─", count: width))
         let left = "\(Int(scale.minStep))", right = "step \(Int(scale.maxStep))"
         lines.append("        " + left + String(repeating: " ", count: max(1, width - left.count - right.count)) + right)
         if let best = curve.validation.min(by: { $0.value < $1.value }) {
-            lines.append("best validation \(format(best.value, 4)) nats/char at step \(best.step)")
+            lines.append("best validation \(NumberText.fixed(best.value, decimals: 4)) nats/char at step \(best.step)")
         }
         return lines.joined(separator: "\n")
     }
@@ -63,7 +63,7 @@ struct SVGChart {
         let pw = w - left - right, ph = h - top - bottom
         let scale = ChartScale(curve)
         func point(_ p: LearningCurve.Point) -> String {
-            "\(format(left + scale.x(p.step, pw), 1)),\(format(top + scale.y(p.value, ph), 1))"
+            "\(NumberText.fixed(left + scale.x(p.step, pw), decimals: 1)),\(NumberText.fixed(top + scale.y(p.value, ph), decimals: 1))"
         }
         var svg = """
             <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(w))" height="\(Int(h))" viewBox="0 0 \(Int(w)) \(Int(h))" font-family="sans-serif" font-size="12">
@@ -74,8 +74,8 @@ struct SVGChart {
         for i in 0...4 {
             let loss = scale.minLoss + (scale.maxLoss - scale.minLoss) * Double(i) / 4
             let y = top + scale.y(loss, ph)
-            svg += "<line x1=\"\(left)\" y1=\"\(format(y, 1))\" x2=\"\(w - right)\" y2=\"\(format(y, 1))\" stroke=\"#ddd\"/>"
-            svg += "<text x=\"\(left - 6)\" y=\"\(format(y + 4, 1))\" text-anchor=\"end\">\(format(loss, 2))</text>\n"
+            svg += "<line x1=\"\(left)\" y1=\"\(NumberText.fixed(y, decimals: 1))\" x2=\"\(w - right)\" y2=\"\(NumberText.fixed(y, decimals: 1))\" stroke=\"#ddd\"/>"
+            svg += "<text x=\"\(left - 6)\" y=\"\(NumberText.fixed(y + 4, decimals: 1))\" text-anchor=\"end\">\(NumberText.fixed(loss, decimals: 2))</text>\n"
         }
         svg += "<text x=\"\(left)\" y=\"\(h - 12)\">step \(Int(scale.minStep))</text>"
         svg += "<text x=\"\(w - right)\" y=\"\(h - 12)\" text-anchor=\"end\">step \(Int(scale.maxStep))</text>\n"
@@ -86,7 +86,7 @@ struct SVGChart {
             svg += "<polyline fill=\"none\" stroke=\"#c33\" stroke-width=\"2\" points=\"\(curve.validation.map(point).joined(separator: " "))\"/>\n"
             for p in curve.validation {
                 let xy = point(p).split(separator: ",")
-                svg += "<circle cx=\"\(xy[0])\" cy=\"\(xy[1])\" r=\"3\" fill=\"#c33\"><title>step \(p.step): \(format(p.value, 4))</title></circle>\n"
+                svg += "<circle cx=\"\(xy[0])\" cy=\"\(xy[1])\" r=\"3\" fill=\"#c33\"><title>step \(p.step): \(NumberText.fixed(p.value, decimals: 4))</title></circle>\n"
             }
         }
         svg += "<text x=\"\(w - right)\" y=\"20\" text-anchor=\"end\"><tspan fill=\"#9ab\">— train</tspan>  <tspan fill=\"#c33\">● validation</tspan></text>\n"

@@ -35,13 +35,15 @@ struct EvalCommand: ParsableCommand {
             if let f = heldOut { tokens = Array(TrainingSettings.split(tokens, validationFraction: f).heldOut) }
             let r = try Evaluation.evaluate(model, tokens: tokens)
             if json {
-                print(
-                    "{\"chars\": \(r.characters), \"nats_per_char\": \(r.natsPerCharacter), \"bits_per_char\": \(r.bitsPerCharacter), \"perplexity\": \(r.perplexity)}"
-                )
+                let line: JSONObject = [
+                    "chars": .integer(r.characters), "nats_per_char": .double(r.natsPerCharacter),
+                    "bits_per_char": .double(r.bitsPerCharacter), "perplexity": .double(r.perplexity),
+                ]
+                print(line.text(spaced: true))
             } else {
-                print("\(text): \(grouped(r.characters)) characters scored")
+                print("\(text): \(NumberText.grouped(r.characters)) characters scored")
                 print(
-                    "  \(format(r.natsPerCharacter, 4)) nats/char, \(format(r.bitsPerCharacter, 4)) bits/char, perplexity \(format(r.perplexity, 3))"
+                    "  \(NumberText.fixed(r.natsPerCharacter, decimals: 4)) nats/char, \(NumberText.fixed(r.bitsPerCharacter, decimals: 4)) bits/char, perplexity \(NumberText.fixed(r.perplexity, decimals: 3))"
                 )
             }
         }

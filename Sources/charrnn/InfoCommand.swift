@@ -1,12 +1,6 @@
 import ArgumentParser
 import CharRNN
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 /// `charrnn info CKPT`: what a checkpoint holds, without running it.
 struct InfoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -17,14 +11,7 @@ struct InfoCommand: ParsableCommand {
     var checkpoint: String
 
     func run() throws {
-        let loaded: Checkpoint
-        do {
-            loaded = try Checkpoint.load(path: checkpoint)
-        } catch let error as CharRNNError {
-            printError("charrnn: \(error.message)")
-            throw ExitCode(1)
-        }
-        print(Self.report(loaded, path: checkpoint))
+        try CLI.reportingErrors { print(Self.report(try Checkpoint.load(path: checkpoint), path: checkpoint)) }
     }
 
     static func report(_ checkpoint: Checkpoint, path: String) -> String {
@@ -34,7 +21,7 @@ struct InfoCommand: ParsableCommand {
             "format:       \(Checkpoint.format)",
             "architecture: \(config.summary)",
             "dropout:      \(config.dropout)",
-            "parameters:   \(grouped(config.parameterCount))",
+            "parameters:   \(NumberText.grouped(config.parameterCount))",
             "vocabulary:   \(checkpoint.vocabulary.count) symbols",
         ]
         lines += wrapped(checkpoint.vocabulary.symbols.map(readableSymbol), indent: "  ", width: 78)
@@ -90,17 +77,6 @@ struct InfoCommand: ParsableCommand {
         return out
     }
 
-    /// 1234567 → "1,234,567".
-    private static func grouped(_ n: Int) -> String {
-        let digits = Array(String(n))
-        var out = ""
-        for (i, d) in digits.enumerated() {
-            if i > 0, (digits.count - i) % 3 == 0 { out += "," }
-            out.append(d)
-        }
-        return out
-    }
-
     private static func wrapped(_ words: [String], indent: String, width: Int) -> [String] {
         var lines: [String] = []
         var line = indent
@@ -113,17 +89,5 @@ struct InfoCommand: ParsableCommand {
         }
         if line.count > indent.count { lines.append(line) }
         return lines
-    }
-}
-
-/// One line on standard error (no Foundation, and no global `stderr` in Swift 6 mode).
-private func printError(_ message: String) {
-    let line = message + "\n"
-    var utf8 = Array(line.utf8)
-    var done = 0
-    while done < utf8.count {
-        let n = utf8.withUnsafeMutableBytes { write(2, $0.baseAddress! + done, $0.count - done) }
-        if n <= 0 { break }
-        done += n
     }
 }

@@ -15,15 +15,18 @@ struct PlayCommand: ParsableCommand {
         commandName: "play",
         abstract: "Watch a checkpoint write, character by character, with its next-character odds.",
         discussion: """
-            Type a seed and press Enter. Keys: Up/Down temperature ± 0.05 (0 = greedy), \
-            Left/Right fewer/more bars, PgUp/PgDn faster/slower, Tab/Shift-Tab next/previous \
+            Type a prime (text for the model to continue) and press Enter. Keys: Up/Down \
+            temperature ± 0.05 (0 = greedy), Left/Right fewer/more bars, PgUp/PgDn faster/slower, Tab/Shift-Tab next/previous \
             checkpoint, Ctrl-R reset, Ctrl-G greedy | sampled side by side, Ctrl-P pause \
             (Ctrl-N one character while paused), Ctrl-T tint by surprisal, F1 help, \
-            Esc or Ctrl-C quit. When standard output is not a terminal, prints the prime and \
-            --length generated characters instead.
+            Esc or Ctrl-C quit. When standard output is not a terminal, prints what \
+            `charrnn generate` prints for the same flags (the prime, then --length generated \
+            characters), and a newline.
             """)
 
     static let defaultCheckpoint = "checkpoints/shakespeare-gru512.safetensors"
+    static let defaultTemperature: Float = 0.8
+    static let defaultLength = 500
 
     @Option(
         help: ArgumentHelp(
@@ -34,43 +37,35 @@ struct PlayCommand: ParsableCommand {
     @Option(help: "Folder whose .safetensors files Tab cycles through (default: the checkpoint's folder).")
     var checkpoints: String?
 
-    @Option(parsing: .unconditional, help: "Sampling temperature; 0 is greedy.") var temperature: Float = 0.8
+    @OptionGroup var sampling: SamplingOptions
+    @Option(help: "Text the model reads before it writes; the UI starts generating at once.") var prime: String?
     @Option(
-        name: .customLong("top-k"), parsing: .unconditional, help: "Sample only among the k most likely characters.")
-    var topK: Int?
-    @Option(
-        name: .customLong("top-p"), parsing: .unconditional,
-        help: "Sample only among the most likely characters that make up p.")
-    var topP: Float?
-    @Option(help: "Random seed (default: a new one at every start, shown in the status line).") var seed: UInt64?
-    @Option(help: "Seed text; the UI starts generating from it at once.") var prime: String?
-    @Option(help: "Characters to generate when standard output is not a terminal.") var length = 500
+        parsing: .unconditional,
+        help: """
+            Characters to generate when standard output is not a terminal, ≥ 0 (generate's default: \
+            \(GenerateCommand.defaultLength)).
+            """)
+    var length = PlayCommand.defaultLength
 
     func validate() throws {
-        do {
-            try SamplerSettings(temperature: temperature, topK: topK, topP: topP).validate()
-        } catch let e as CharRNNError {
-            throw ValidationError(e.message)
-        }
-        guard length >= 0 else { throw ValidationError("--length must be at least 0, got \(length)") }
+        try CLI.reportingErrors { try CLI.checkLength(length) }
     }
 
     func run() throws {
         ComputeThreads.use(.streaming)
         let exit = try CLI.reportingErrors { () throws -> PlayExit in
             let path = try resolvedCheckpoint()
-            let session = try EngineSession(checkpoint: path)
+            let settings = sampling.settings(defaultTemperature: Self.defaultTemperature)
             guard isatty(0) == 1, CLI.standardOutputIsTerminal else {
-                try streamPlainly(session)
+                try streamPlainly(checkpoint: path, settings: settings)
                 return .quit
             }
+            let session = try EngineSession(checkpoint: path)
             return try CursesTerminal.withScreen { terminal in
-                var state = PlayState(
-                    primeLine: prime ?? "", sampler: SamplerSettings(temperature: temperature, topK: topK, topP: topP))
-                state.barCount = min(state.barCount, EngineSession.maximumBars)
+                let state = PlayState(primeLine: prime ?? "", sampler: settings)
                 let controller = PlayController(
                     session: session, state: state, checkpoint: path, checkpointFolder: checkpoints,
-                    randomSeed: seed, clock: PlayLoop.monotonicSeconds)
+                    randomSeed: sampling.seed, clock: PlayLoop.monotonicSeconds)
                 if prime != nil { controller.perform(.start) }
                 return PlayLoop.run(controller, on: terminal, clock: PlayLoop.monotonicSeconds)
             }
@@ -92,24 +87,13 @@ struct PlayCommand: ParsableCommand {
         )
     }
 
-    /// Not a terminal: the prime, then `length` characters, as they come.
-    private func streamPlainly(_ session: EngineSession) throws {
-        let text = prime ?? ""
-        let sampler = SamplerSettings(temperature: temperature, topK: topK, topP: topP)
-        if let note = try session.start(
-            prime: text, samplers: [sampler], randomSeed: seed ?? UInt64.random(in: 0...999_999))
-        {
-            CLI.printToStandardError("charrnn: \(note)")
-        }
-        var out = String.UnicodeScalarView()
-        out.append(contentsOf: text.unicodeScalars)
-        for i in 0..<length {
-            out.append(try session.step(stream: 0).symbol ?? Glyphs.unknown)
-            if i % 1024 == 1023 {
-                print(String(out), terminator: "")
-                out.removeAll(keepingCapacity: true)
-            }
-        }
-        print(String(out))
+    /// Not a terminal: what `generate` prints for the same flags, and a newline.
+    private func streamPlainly(checkpoint: String, settings: SamplerSettings) throws {
+        let model = try CharRNNModel.load(path: checkpoint)
+        let seed = sampling.randomSeed(announce: !settings.isDeterministic)
+        let session = try CLI.primedSession(model, prime: prime ?? "", streams: [settings], seed: seed, topCount: 1)
+        var out = PlainTextWriter()
+        out.writeText(of: session, stream: 0, length: length)
+        out.write("\n")
     }
 }

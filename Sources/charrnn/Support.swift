@@ -10,8 +10,7 @@ import CharRNN
 /// What every subcommand shares: engine errors become one line on stderr and exit status 1.
 enum CLI {
     static func printToStandardError(_ text: String, terminator: String = "\n") {
-        let bytes = Array((text + terminator).utf8)
-        _ = bytes.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+        FileIO.writeAll(fd: 2, bytes: Array((text + terminator).utf8))
     }
 
     static func reportingErrors<T>(_ body: () throws -> T) throws -> T {
@@ -34,6 +33,21 @@ enum CLI {
         return (vocabulary, try vocabulary.encodeAll(scalars, what: path))
     }
 
+    /// `generate --length` and `play --length`: any count from 0 up.
+    static func checkLength(_ length: Int) throws {
+        guard length >= 0 else { throw CharRNNError("--length must be at least 0, got \(length)") }
+    }
+
+    /// A session on `model` with one stream per settings, each seeded with `seed`, primed with
+    /// `prime`; characters not fed as written are noted on stderr.
+    static func primedSession(
+        _ model: CharRNNModel, prime: String, streams: [SamplerSettings], seed: UInt64, topCount: Int
+    ) throws -> GenerationSession {
+        let session = try GenerationSession(model: model, topCount: topCount)
+        for settings in streams { try session.addStream(settings: settings, seed: seed) }
+        if let warning = session.prime(with: prime).warning { printToStandardError("charrnn: \(warning)") }
+        return session
+    }
 }
 
 /// Ctrl-C during training: the handler only sets a flag; the trainer saves and stops between batches.
@@ -55,29 +69,4 @@ enum Interrupt {
     }
 
     static var requested: Bool { interruptCount > 0 }
-}
-
-extension Cell: ExpressibleByArgument {}
-extension OptimizerKind: ExpressibleByArgument {}
-
-/// The architecture flags, shared by `train` and `bench`.
-struct ModelOptions: ParsableArguments {
-    @Option(help: "Recurrent cell: gru or lstm.") var cell: Cell = .gru
-    @Option(help: "Embedding size E.") var embedding = 256
-    @Option(help: "Hidden units H per layer.") var hidden = 512
-    @Option(help: "Stacked recurrent layers L.") var layers = 1
-    @Option(parsing: .unconditional, help: "Dropout between layers and before the output layer (training only).")
-    var dropout: Float = 0
-
-    func config(vocabularySize: Int) -> ModelConfig {
-        ModelConfig(
-            cell: cell, vocabularySize: vocabularySize, embeddingSize: embedding, hiddenSize: hidden,
-            layers: layers, dropout: dropout)
-    }
-
-    func validate() throws {
-        do { try config(vocabularySize: 1).validate() } catch let e as CharRNNError {
-            throw ValidationError(e.message)
-        }
-    }
 }

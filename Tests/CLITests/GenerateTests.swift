@@ -159,4 +159,27 @@ struct GenerateTests {
     }
 }
 
-/// Data handed from the stderr reader thread.
+@Suite("generate and play share their sampling flags")
+struct SharedSamplingFlagsTests {
+    /// `--help` text on one line, spaces collapsed.
+    static func help(_ command: String) throws -> String {
+        let run = try CharRNNBinary.run([command, "--help"])
+        #expect(run.status == 0)
+        var text = run.stdout.replacingOccurrences(of: "\n", with: " ")
+        while text.contains("  ") { text = text.replacingOccurrences(of: "  ", with: " ") }
+        return text
+    }
+
+    @Test("both --help texts list the same sampling flags and state the defaults that differ")
+    func help() throws {
+        for command in ["generate", "play"] {
+            let help = try Self.help(command)
+            for flag in ["--sampler", "--temperature", "--top-k", "--top-p", "--min-p", "--seed", "--length"] {
+                #expect(help.contains(flag), "\(command) \(flag)")
+            }
+            #expect(help.contains("default: 1.0 for generate, 0.8 for play"), "\(command)")
+        }
+        #expect(try Self.help("generate").contains("(play's default: 500). (default: 200)"))
+        #expect(try Self.help("play").contains("(generate's default: 200). (default: 500)"))
+    }
+}

@@ -80,6 +80,77 @@ struct PlayCommandTests {
         }
     }
 
+    /// `charrnn generate` with the same checkpoint, prime and length.
+    func generated(_ flags: [String], prime: String = "The ", length: Int = 120) throws -> Run {
+        try CharRNNBinary.run(
+            ["generate", "--checkpoint", tinyGRU, "--prime", prime, "--length", String(length)] + flags)
+    }
+
+    func played(_ flags: [String], prime: String = "The ", length: Int = 120) throws -> Run {
+        try CharRNNBinary.run(["play", "--checkpoint", tinyGRU, "--prime", prime, "--length", String(length)] + flags)
+    }
+
+    @Test("--sampler greedy prints what generate prints, and a newline")
+    func greedySampler() throws {
+        let play = try played(["--sampler", "greedy"])
+        let generate = try generated(["--sampler", "greedy"])
+        #expect(play.status == 0 && generate.status == 0, "\(play.stderr)")
+        #expect(play.stdout == generate.stdout + "\n")
+        #expect(play.stderr.isEmpty)
+    }
+
+    @Test(
+        "the same seed and settings give generate's text: one writer, one seed policy",
+        arguments: [
+            ["--seed", "7"], ["--seed", "7", "--min-p", "0.2"], ["--seed", "9", "--top-k", "5", "--top-p", "0.9"],
+            ["--seed", "3", "--sampler", "gumbel", "--temperature", "1.3", "--min-p", "0.05"],
+        ])
+    func sameTextAsGenerate(flags: [String]) throws {
+        let play = try played(flags)
+        // play's default temperature is 0.8, generate's 1: pass play's to generate when unset.
+        let temperature = flags.contains("--temperature") ? [] : ["--temperature", "0.8"]
+        let generate = try generated(flags + temperature)
+        #expect(play.status == 0 && generate.status == 0, "\(play.stderr)")
+        #expect(play.stdout == generate.stdout + "\n")
+        #expect(play.stdout.unicodeScalars.count == 4 + 120 + 1)
+    }
+
+    @Test("--min-p changes what is drawn")
+    func minP() throws {
+        let plain = try played(["--seed", "7", "--temperature", "1.5"])
+        let filtered = try played(["--seed", "7", "--temperature", "1.5", "--min-p", "0.5"])
+        #expect(plain.status == 0 && filtered.status == 0)
+        #expect(plain.stdout != filtered.stdout)
+    }
+
+    @Test("without --seed the drawn seed is printed to stderr, as generate does, and repeats the run")
+    func randomSeedIsAnnounced() throws {
+        let run = try played([])
+        #expect(run.status == 0)
+        let line = try #require(run.stderr.split(separator: "\n").first)
+        #expect(line.hasPrefix("charrnn: --seed ") && run.stderr.split(separator: "\n").count == 1)
+        let seed = String(line.dropFirst("charrnn: --seed ".count))
+        #expect(try played(["--seed", seed]).stdout == run.stdout)
+        #expect(try played(["--sampler", "greedy"]).stderr.isEmpty)
+    }
+
+    @Test(
+        "bad sampling flags get the engine's words, one line, exit 1",
+        arguments: [
+            (["--min-p", "1"], "min-p must be in [0, 1), got 1.0"), (["--min-p", "-0.1"], "min-p must be in [0, 1)"),
+            (["--top-k", "-3"], "top-k must be at least 1, got -3"), (["--temperature", "-1"], "temperature must be"),
+            (["--length", "-1"], "--length must be at least 0, got -1"),
+        ])
+    func badSamplingFlags(flags: [String], message: String) throws {
+        expectOneLineFailure(try played(flags), mentioning: message)
+        expectOneLineFailure(try generated(flags), mentioning: message)
+    }
+
+    @Test("--sampler takes the engine's methods only")
+    func unknownSampler() throws {
+        #expect(try played(["--sampler", "nucleus"]).status == 64)
+    }
+
     @Test("seed characters the vocabulary lacks are reported on stderr, and generation goes on")
     func outOfVocabularyPrime() throws {
         let run = try CharRNNBinary.run(["play", "--checkpoint", tinyGRU, "--prime", "The 漢", "--length", "10"])

@@ -74,6 +74,21 @@ struct TrainEvalCommandTests {
             #expect(run.status != 0, "\(flags)")
             #expect(!run.stderr.contains("Fatal error") && !run.stderr.isEmpty, "\(flags): \(run.stderr)")
         }
+        // The engine's TrainingSettings and ModelConfig word the refusals; negative numbers reach them.
+        for (flags, message) in [
+            (["--epochs", "0"], "epochs must be positive, got 0"),
+            (["--batch-size", "-2"], "batch size must be positive, got -2"),
+            (["--seq-length", "0"], "sequence length must be positive, got 0"),
+            (["--lr", "-1"], "learning rate must be positive, got -1.0"), (["--lr", "inf"], "learning rate"),
+            (["--clip", "-0.5"], "clip must be ≥ 0, got -0.5"),
+            (["--val-fraction", "1.5"], "validation fraction must be in (0, 1), got 1.5"),
+            (["--hidden", "0"], "hidden size must be positive, got 0"), (["--dropout", "1"], "dropout must be in [0, 1)"),
+        ] {
+            expectOneLineFailure(
+                try charrnn(["train", "--corpus", corpus, "--out", folder + "/m.safetensors"] + flags),
+                mentioning: message)
+        }
+        #expect(!FileManager.default.fileExists(atPath: folder + "/m.safetensors"))
         let resume = try charrnn(["train", "--corpus", corpus, "--out", folder + "/none.safetensors", "--resume"])
         expectOneLineFailure(resume, mentioning: "no training state")
     }

@@ -1,3 +1,4 @@
+import CharRNN
 import Testing
 
 @testable import CharRNNPlay

@@ -181,7 +181,7 @@ public struct Checkpoint {
         var file = SafetensorsFile(metadata: metadata)
         file.metadata["format"] = Checkpoint.format
         file.metadata["cell"] = config.cell.rawValue
-        file.metadata["vocab"] = "[" + vocabulary.symbols.map(JSON.quoted).joined(separator: ",") + "]"
+        file.metadata["vocab"] = JSONValue.array(vocabulary.symbols.map(JSONValue.string)).text()
         file.metadata["dropout"] = "\(config.dropout)"
         for entry in parameters.entries {
             let values = parameters.array(entry.name)

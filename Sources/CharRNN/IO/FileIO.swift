@@ -43,16 +43,8 @@ public enum FileIO {
                 unlink(temporary)
             }
         }
-        for chunk in chunks where chunk.count > 0 {
-            var done = 0
-            while done < chunk.count {
-                let n = write(fd, chunk.baseAddress! + done, chunk.count - done)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw error(path, "cannot write")
-                }
-                done += n
-            }
+        for chunk in chunks where !writeAll(fd: fd, bytes: chunk) {
+            throw error(path, "cannot write")
         }
         guard fsync(fd) == 0 else { throw error(path, "cannot sync") }
         ok = true
@@ -78,6 +70,25 @@ public enum FileIO {
 
     public static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
 
+    /// Writes every byte to `fd`, going on after partial writes and interrupted calls (EINTR).
+    /// False when the descriptor refuses more (closed pipe, full disk: `errno` says which).
+    @discardableResult
+    public static func writeAll(fd: Int32, bytes: UnsafeRawBufferPointer) -> Bool {
+        var done = 0
+        while done < bytes.count {
+            let n = write(fd, bytes.baseAddress! + done, bytes.count - done)
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { return false }
+            done += n
+        }
+        return true
+    }
+
+    @discardableResult
+    public static func writeAll(fd: Int32, bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBytes { writeAll(fd: fd, bytes: $0) }
+    }
+
     private static func error(_ path: String, _ what: String) -> CharRNNError {
         CharRNNError("\(path): \(what) (\(String(cString: strerror(errno))))")
     }
@@ -91,9 +102,9 @@ extension FileIO {
             throw CharRNNError("\(path): cannot open for appending (\(String(cString: strerror(errno))))")
         }
         defer { close(fd) }
-        let bytes = Array((line + "\n").utf8)
-        let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress!, $0.count) }
-        guard n == bytes.count else { throw CharRNNError("\(path): cannot append") }
+        guard writeAll(fd: fd, bytes: Array((line + "\n").utf8)) else {
+            throw CharRNNError("\(path): cannot append (\(String(cString: strerror(errno))))")
+        }
     }
 }
 

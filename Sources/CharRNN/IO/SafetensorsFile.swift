@@ -187,10 +187,11 @@ public struct SafetensorsFile: Equatable, Sendable {
     /// Each tensor is stored in its own dtype (F32, F16, BF16, F64, I32 or I64).
     public func serialized(name: String = "safetensors") throws -> [UInt8] {
         func fail(_ what: String) -> CharRNNError { CharRNNError("\(name): \(what)") }
-        var header = "{"
+        var header = JSONObject()
         if !metadata.isEmpty {
-            let pairs = metadata.sorted { $0.key < $1.key }.map { JSON.quoted($0.key) + ":" + JSON.quoted($0.value) }
-            header += JSON.quoted(SafetensorsFile.metadataKey) + ":{" + pairs.joined(separator: ",") + "}"
+            var pairs = JSONObject()
+            for (key, value) in metadata.sorted(by: { $0.key < $1.key }) { pairs[key] = .string(value) }
+            header[SafetensorsFile.metadataKey] = .object(pairs)
         }
         var data: [UInt8] = []
         for (tensorName, tensor) in tensors.sorted(by: { $0.key < $1.key }) {
@@ -210,14 +211,12 @@ public struct SafetensorsFile: Equatable, Sendable {
             }
             let begin = data.count
             data += SafetensorsFile.encode(tensor.values, as: tensor.dtype)
-            if !header.hasSuffix("{") { header += "," }
-            let shape = tensor.shape.map(String.init).joined(separator: ",")
-            header +=
-                JSON.quoted(tensorName) + ":{\"dtype\":\"\(tensor.dtype)\",\"shape\":[\(shape)],"
-                + "\"data_offsets\":[\(begin),\(data.count)]}"
+            header[tensorName] = .object([
+                "dtype": .string(tensor.dtype), "shape": .array(tensor.shape.map(JSONValue.integer)),
+                "data_offsets": .array([.integer(begin), .integer(data.count)]),
+            ])
         }
-        header += "}"
-        var headerBytes = Array(header.utf8)
+        var headerBytes = Array(header.text().utf8)
         headerBytes.append(contentsOf: repeatElement(0x20, count: (8 - headerBytes.count % 8) % 8))
         var out: [UInt8] = []
         out.reserveCapacity(8 + headerBytes.count + data.count)

@@ -89,8 +89,10 @@ public final class Trainer {
                 last = now
                 progress(report)
                 if step % settings.logEvery == 0 {
-                    try appendMetrics(
-                        "{\"step\": \(step), \"epoch\": \(completedEpochs + 1), \"train_loss\": \(rounded(loss)), \"chars_per_s\": \(Int(report.charactersPerSecond))}")
+                    try appendMetrics([
+                        "step": .integer(step), "epoch": .integer(completedEpochs + 1),
+                        "train_loss": .double(rounded(loss)), "chars_per_s": .integer(Int(report.charactersPerSecond)),
+                    ])
                 }
             }
             let trainSeconds = (clock.now - epochStart).seconds
@@ -139,8 +141,13 @@ public final class Trainer {
             try checkpoint(validation: validation).save(path: paths.checkpoint)
         }
         try saveState()
-        try appendMetrics(
-            "{\"step\": \(step), \"epoch\": \(completedEpochs), \"train_loss\": \(rounded(trainLoss)), \"val_loss\": \(rounded(validation.natsPerCharacter)), \"val_bits_per_char\": \(rounded(validation.bitsPerCharacter)), \"val_perplexity\": \(rounded(validation.perplexity)), \"chars_per_s\": \(Int(charactersPerSecond)), \"seconds\": \(rounded(seconds))}")
+        try appendMetrics([
+            "step": .integer(step), "epoch": .integer(completedEpochs), "train_loss": .double(rounded(trainLoss)),
+            "val_loss": .double(rounded(validation.natsPerCharacter)),
+            "val_bits_per_char": .double(rounded(validation.bitsPerCharacter)),
+            "val_perplexity": .double(rounded(validation.perplexity)),
+            "chars_per_s": .integer(Int(charactersPerSecond)), "seconds": .double(rounded(seconds)),
+        ])
         return EpochSummary(
             epoch: completedEpochs, step: step, trainLoss: trainLoss, validation: validation,
             isBest: isBest, seconds: seconds, charactersPerSecond: charactersPerSecond)
@@ -160,8 +167,8 @@ public final class Trainer {
             metadata: metadata)
     }
 
-    private func appendMetrics(_ line: String) throws {
-        try FileIO.append(path: paths.metrics, line: line)
+    private func appendMetrics(_ record: JSONObject) throws {
+        try FileIO.append(path: paths.metrics, line: record.text(spaced: true))
     }
 }
 

@@ -1,0 +1,50 @@
+import ArgumentParser
+import CharRNN
+
+extension SamplingMethod: ExpressibleByArgument {}
+
+/// The sampling flags, shared by `generate` and `play`: they fill `SamplerSettings`, which
+/// validates them, and pick the random seed. The two commands differ only in the default
+/// temperature, which each supplies and the help states.
+struct SamplingOptions: ParsableArguments {
+    @Option(help: "greedy, multinomial or gumbel.") var sampler: SamplingMethod = .multinomial
+    @Option(
+        parsing: .unconditional,
+        help: """
+            Divides the logits; 0 means greedy (default: \(GenerateCommand.defaultTemperature) for generate, \
+            \(PlayCommand.defaultTemperature) for play).
+            """)
+    var temperature: Float?
+    @Option(parsing: .unconditional, help: "Keep the k most likely characters (k ≥ 1).") var topK: Int?
+    @Option(parsing: .unconditional, help: "Keep the most likely characters reaching probability p, p in (0, 1].")
+    var topP: Float?
+    @Option(parsing: .unconditional, help: "Keep characters with p ≥ min-p × the largest p, min-p in [0, 1).")
+    var minP: Float?
+    @Option(
+        help: """
+            Random seed (default: drawn at random; printed to stderr when the text depends on it, shown in \
+            play's status line).
+            """)
+    var seed: UInt64?
+
+    /// The settings, with `defaultTemperature` when --temperature is not given.
+    func settings(defaultTemperature: Float) -> SamplerSettings {
+        SamplerSettings(
+            method: sampler, temperature: temperature ?? defaultTemperature, topK: topK, topP: topP, minP: minP)
+    }
+
+    /// Without --temperature either command's default stands in: both are valid.
+    func validate() throws {
+        try CLI.reportingErrors { try settings(defaultTemperature: GenerateCommand.defaultTemperature).validate() }
+    }
+
+    /// --seed, else one from the system's generator, printed to stderr when `announce` (when the
+    /// output depends on it) so the run can be repeated.
+    func randomSeed(announce: Bool) -> UInt64 {
+        if let seed { return seed }
+        var system = SystemRandomNumberGenerator()
+        let seed = system.next() >> 1  // fits any tool that reads a signed 64-bit number
+        if announce { CLI.printToStandardError("charrnn: --seed \(seed)") }
+        return seed
+    }
+}
