@@ -99,10 +99,10 @@ enum JSON: Equatable {
             TooLarge(message: "\(what) at byte \(start)")
         }
 
-        /// Throws once the string or number that started at offset `start` runs past `limits.textBytes`.
-        func checkTextLength(from start: Int, _ what: String) throws {
-            guard offset - start <= limits.textBytes else {
-                throw tooLarge("\(what) longer than \(limits.textBytes) bytes", at: start)
+        /// Throws when `length` bytes of a string or number (as written) exceed `limits.textBytes`.
+        func checkTextLength(_ length: Int, _ what: String, startingAt start: Int) throws {
+            guard length <= limits.textBytes else {
+                throw tooLarge("\(what) of more than \(limits.textBytes) bytes", at: start)
             }
         }
 
@@ -240,7 +240,7 @@ enum JSON: Equatable {
                 }
                 guard digits(&self) > 0 else { throw failure("invalid JSON number") }
             }
-            try checkTextLength(from: start - bytes.startIndex, "JSON number")
+            try checkTextLength(position - start, "JSON number", startingAt: start - bytes.startIndex)
             return .number(String(decoding: bytes[start..<position], as: UTF8.self))
         }
 
@@ -251,7 +251,7 @@ enum JSON: Equatable {
             var raw: [UInt8] = []
             while true {
                 guard !atEnd else { throw CharRNNError("unterminated JSON string starting at byte \(start)") }
-                try checkTextLength(from: start, "JSON string")
+                try checkTextLength(offset - start - 1, "JSON string", startingAt: start)
                 let byte = bytes[position]
                 position += 1
                 switch byte {
