@@ -7,7 +7,7 @@ public struct SafetensorsFile: Equatable, Sendable {
 
     public static let maximumHeaderLength = 100_000_000
     /// Dimensions of one tensor's shape. The header as a whole is bounded while it is parsed
-    /// (`JSON.Limits`: at most 100,000 tensors, 1,000,000 values, 16 MiB per string).
+    /// (`JSON.Limits`: 100,000 entries, 1,000,000 values, 16 MiB per string, 64 levels).
     public static let maximumRank = 8
     /// Bytes per element of each dtype read here.
     public static let dtypeSizes: [String: Int] = ["F32": 4, "F16": 2, "BF16": 2, "F64": 8, "I32": 4, "I64": 8]
