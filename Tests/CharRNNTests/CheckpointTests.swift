@@ -264,6 +264,22 @@ struct CheckpointTests {
         }
     }
 
+    @Test("a vocab of more than 100,000 symbols is refused as too large, in one line")
+    func vocabularyTooLarge() throws {
+        let symbols = (0..<100_001).map { "\"\\u\(String(0x4E00 + $0 % 0x5000, radix: 16))\"" }
+        let message = try refusal { $0.metadata["vocab"] = "[" + symbols.joined(separator: ",") + "]" }
+        #expect(message?.hasSuffix(#"metadata "vocab": JSON array with more than 100000 elements at byte 0"#) == true)
+    }
+
+    @Test("the shipped checkpoints load", arguments: ["milton-gru512", "shakespeare-gru512", "shakespeare-lstm2x512"])
+    func shippedCheckpoints(name: String) throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        let checkpoint = try Checkpoint.load(path: root.appendingPathComponent("checkpoints/\(name).safetensors").path)
+        #expect(checkpoint.config.hiddenSize == 512)
+        #expect(checkpoint.vocabulary.count > 80)
+    }
+
     @Test("vocab entries written with \\u escapes or raw UTF-8 load the same")
     func vocabularyEscapes() throws {
         let escaped = #"["\n","\u0022","\\","\u0000","\u00e9","\ud83d\ude00","\/","[UNK]","\u0009","ß","\u0301"]"#

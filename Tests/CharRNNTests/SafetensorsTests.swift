@@ -165,6 +165,35 @@ struct SafetensorsTests {
         #expect(refusal(crafted(header: duplicate)).map { $0.contains("duplicate key \"k\"") } == true)
     }
 
+    @Test("a header over the parser's limits is refused early with one line, before building a big tree")
+    func headerLimits() {
+        let tensors = (0...100_000).map { #""t\#($0)":{}"# }.joined(separator: ",")
+        #expect(
+            refusal(crafted(header: "{" + tensors + "}"))
+                == "bad.safetensors: header refused: JSON object with more than 100000 members at byte 0")
+        let longShape = #"{"t":{"dtype":"F32","shape":["# + String(repeating: "0,", count: 100_000) + "0]}}"
+        #expect(
+            refusal(crafted(header: longShape))
+                == "bad.safetensors: header refused: JSON array with more than 100000 elements at byte 28")
+        let chunk = "[" + String(repeating: "{},", count: 99_999) + "{}]"
+        let manyValues = #"{"x":["# + Array(repeating: chunk, count: 11).joined(separator: ",") + "]}"
+        #expect(
+            refusal(crafted(header: manyValues)).map {
+                $0.contains("header refused: JSON with more than 1000000 values")
+            } == true)
+    }
+
+    @Test("a shape of more than 8 dimensions is refused, naming the tensor; 8 are read")
+    func rank() throws {
+        let eight = #"{"t":{"dtype":"F32","shape":[1,1,1,1,1,1,1,1],"data_offsets":[0,4]}}"#
+        let file = try SafetensorsFile.parse(crafted(header: eight, data: [0, 0, 0, 0]), name: "eight")
+        #expect(file.tensors["t"]?.shape == [1, 1, 1, 1, 1, 1, 1, 1])
+        let nine = #"{"t":{"dtype":"F32","shape":[1,1,1,1,1,1,1,1,1],"data_offsets":[0,4]}}"#
+        #expect(
+            refusal(crafted(header: nine, data: [0, 0, 0, 0]))
+                == "bad.safetensors: tensor \"t\": shape has 9 dimensions (limit 8)")
+    }
+
     @Test("entries without dtype, shape or data_offsets, or with bad values, are refused")
     func badEntries() {
         let four = [UInt8](repeating: 0, count: 4)

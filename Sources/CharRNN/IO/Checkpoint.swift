@@ -143,7 +143,9 @@ public struct Checkpoint {
     /// The `vocab` metadata value: a JSON list of strings.
     private static func vocabularySymbols(_ text: String) throws -> [String] {
         let parsed: JSON
-        do { parsed = try JSON.parse(text) } catch let error as CharRNNError {
+        do { parsed = try JSON.parse(text) } catch let error as JSON.TooLarge {
+            throw CharRNNError(error.message)
+        } catch let error as CharRNNError {
             throw CharRNNError("not JSON: \(error.message)")
         }
         guard case .array(let items) = parsed else { throw CharRNNError("not a JSON list") }

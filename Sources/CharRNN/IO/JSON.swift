@@ -1,6 +1,7 @@
 /// A small, strict JSON (RFC 8259) reader and string writer for safetensors headers and
 /// checkpoint metadata. Numbers keep their text so offsets are read as exact integers;
 /// duplicate object keys, lone surrogates and invalid UTF-8 are errors, not silent guesses.
+/// Input may be hostile, so the reader is bounded by `Limits` as it goes.
 enum JSON: Equatable {
     case object([String: JSON])
     case array([JSON])
@@ -9,10 +10,30 @@ enum JSON: Equatable {
     case bool(Bool)
     case null
 
+    /// How much one document may hold. The parser counts as it reads and stops at the first
+    /// excess, so a hostile document is refused before it builds a large tree: at most
+    /// `values` nodes, whatever the input's size.
+    struct Limits {
+        /// Objects and arrays nested inside each other.
+        var depth = 64
+        /// Values of every kind in the whole document (keys not counted).
+        var values = 1_000_000
+        /// Members of one object, or elements of one array.
+        var length = 100_000
+        /// Bytes of one string, key or number as written (escapes counted as written).
+        var textBytes = 16 << 20
+    }
+
+    /// A document over its `Limits`: refused whether or not it is valid JSON.
+    struct TooLarge: Error {
+        let message: String
+    }
+
     /// Parses one JSON value that fills `bytes` (surrounding whitespace allowed).
-    /// Errors are one line, without a file name: callers prefix it.
-    static func parse(_ bytes: ArraySlice<UInt8>) throws -> JSON {
-        var parser = Parser(bytes: bytes)
+    /// Errors are one line, without a file name: callers prefix it. Syntax errors throw
+    /// `CharRNNError`, a document over `limits` throws `TooLarge`.
+    static func parse(_ bytes: ArraySlice<UInt8>, limits: Limits = Limits()) throws -> JSON {
+        var parser = Parser(bytes: bytes, limits: limits)
         parser.skipWhitespace()
         let value = try parser.value(depth: 0)
         parser.skipWhitespace()
@@ -20,7 +41,9 @@ enum JSON: Equatable {
         return value
     }
 
-    static func parse(_ text: String) throws -> JSON { try parse(ArraySlice(Array(text.utf8))) }
+    static func parse(_ text: String, limits: Limits = Limits()) throws -> JSON {
+        try parse(ArraySlice(Array(text.utf8)), limits: limits)
+    }
 
     /// The value as an exact non-negative integer, nil for anything else (1.0, -1, 1e3, "1").
     var nonNegativeInteger: Int? {
@@ -54,11 +77,14 @@ enum JSON: Equatable {
 
     private struct Parser {
         let bytes: ArraySlice<UInt8>
+        let limits: Limits
         var position: Int
-        static let maximumDepth = 64
+        /// Values read so far, against `limits.values`.
+        var valueCount = 0
 
-        init(bytes: ArraySlice<UInt8>) {
+        init(bytes: ArraySlice<UInt8>, limits: Limits) {
             self.bytes = bytes
+            self.limits = limits
             self.position = bytes.startIndex
         }
 
@@ -67,6 +93,17 @@ enum JSON: Equatable {
 
         func failure(_ what: String) -> CharRNNError {
             CharRNNError("\(what) at byte \(offset)")
+        }
+
+        func tooLarge(_ what: String, at start: Int) -> TooLarge {
+            TooLarge(message: "\(what) at byte \(start)")
+        }
+
+        /// Throws when `length` bytes of a string or number (as written) exceed `limits.textBytes`.
+        func checkTextLength(_ length: Int, _ what: String, startingAt start: Int) throws {
+            guard length <= limits.textBytes else {
+                throw tooLarge("\(what) of more than \(limits.textBytes) bytes", at: start)
+            }
         }
 
         mutating func skipWhitespace() {
@@ -81,8 +118,14 @@ enum JSON: Equatable {
         }
 
         mutating func value(depth: Int) throws -> JSON {
-            guard depth < Parser.maximumDepth else { throw failure("JSON nested too deeply") }
+            guard depth < limits.depth else {
+                throw tooLarge("JSON nested too deeply (more than \(limits.depth) levels)", at: offset)
+            }
             guard !atEnd else { throw failure("unexpected end of JSON") }
+            valueCount += 1
+            guard valueCount <= limits.values else {
+                throw tooLarge("JSON with more than \(limits.values) values", at: offset)
+            }
             switch bytes[position] {
             case UInt8(ascii: "{"): return try object(depth: depth)
             case UInt8(ascii: "["): return try array(depth: depth)
@@ -102,6 +145,7 @@ enum JSON: Equatable {
         }
 
         mutating func object(depth: Int) throws -> JSON {
+            let start = offset
             position += 1  // {
             var members: [String: JSON] = [:]
             skipWhitespace()
@@ -120,6 +164,9 @@ enum JSON: Equatable {
                 guard !atEnd, bytes[position] == UInt8(ascii: ":") else { throw failure("expected ':' in JSON object") }
                 position += 1
                 skipWhitespace()
+                guard members.count < limits.length else {
+                    throw tooLarge("JSON object with more than \(limits.length) members", at: start)
+                }
                 let member = try value(depth: depth + 1)
                 guard members.updateValue(member, forKey: key) == nil else {
                     throw CharRNNError("duplicate key \(key.debugDescription) at byte \(keyOffset)")
@@ -138,6 +185,7 @@ enum JSON: Equatable {
         }
 
         mutating func array(depth: Int) throws -> JSON {
+            let start = offset
             position += 1  // [
             var elements: [JSON] = []
             skipWhitespace()
@@ -147,6 +195,9 @@ enum JSON: Equatable {
             }
             while true {
                 skipWhitespace()
+                guard elements.count < limits.length else {
+                    throw tooLarge("JSON array with more than \(limits.length) elements", at: start)
+                }
                 elements.append(try value(depth: depth + 1))
                 skipWhitespace()
                 guard !atEnd else { throw failure("unexpected end of JSON array") }
@@ -189,6 +240,7 @@ enum JSON: Equatable {
                 }
                 guard digits(&self) > 0 else { throw failure("invalid JSON number") }
             }
+            try checkTextLength(position - start, "JSON number", startingAt: start - bytes.startIndex)
             return .number(String(decoding: bytes[start..<position], as: UTF8.self))
         }
 
@@ -199,6 +251,7 @@ enum JSON: Equatable {
             var raw: [UInt8] = []
             while true {
                 guard !atEnd else { throw CharRNNError("unterminated JSON string starting at byte \(start)") }
+                try checkTextLength(offset - start - 1, "JSON string", startingAt: start)
                 let byte = bytes[position]
                 position += 1
                 switch byte {

@@ -6,6 +6,9 @@ public struct SafetensorsFile: Equatable, Sendable {
     public var metadata: [String: String]
 
     public static let maximumHeaderLength = 100_000_000
+    /// Dimensions of one tensor's shape. The header as a whole is bounded while it is parsed
+    /// (`JSON.Limits`: 100,000 entries, 1,000,000 values, 16 MiB per string, 64 levels).
+    public static let maximumRank = 8
     /// Bytes per element of each dtype read here.
     public static let dtypeSizes: [String: Int] = ["F32": 4, "F16": 2, "BF16": 2, "F64": 8, "I32": 4, "I64": 8]
     static let metadataKey = "__metadata__"
@@ -38,6 +41,8 @@ public struct SafetensorsFile: Equatable, Sendable {
         let header: JSON
         do {
             header = try JSON.parse(bytes[8..<(8 + headerLength)])
+        } catch let error as JSON.TooLarge {
+            throw fail("header refused: \(error.message)")
         } catch let error as CharRNNError {
             throw fail("header is not JSON: \(error.message)")
         }
@@ -77,6 +82,9 @@ public struct SafetensorsFile: Equatable, Sendable {
             throw fail(
                 "tensor \(tensorName): unsupported dtype \(dtype.debugDescription) (readable: F32, F16, BF16, F64, I32, I64)"
             )
+        }
+        guard dims.count <= maximumRank else {
+            throw fail("tensor \(tensorName): shape has \(dims.count) dimensions (limit \(maximumRank))")
         }
         var shape: [Int] = []
         var count = 1
