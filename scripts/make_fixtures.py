@@ -6,10 +6,12 @@ Run from the repository root (needs torch and numpy, nothing else):
     python3 scripts/make_fixtures.py            # writes Tests/CharRNNTests/Fixtures/
     python3 scripts/make_fixtures.py --out DIR  # somewhere else
 
-Deterministic: fixed seeds, torch.use_deterministic_algorithms(True), one thread. The committed
-files were made with torch 2.15 on x86-64 CPU; another torch build may differ in the last bits of
-float32 results (and then in which way a near tie of the greedy goldens breaks), which is why the
-files are committed rather than made at test time.
+Deterministic: fixed seeds, torch.use_deterministic_algorithms(True), one thread, and the CPU
+kernels pinned to AVX2 (ATEN_CPU_CAPABILITY=avx2, ONEDNN_MAX_CPU_ISA=AVX2, set below before torch
+loads), so an AVX-512 machine computes what an AVX2 one does: with torch 2.15.0 on x86-64 this
+remakes the committed files byte for byte. Another torch build may differ in the last bits of
+float32 results (and then, through 600 training steps, in the tiny models and their goldens), which
+is why the files are committed rather than made at test time.
 
 What it writes (all checkpoints are charrnn-v1, see python/charrnn_torch/model.py):
 
@@ -53,8 +55,12 @@ import json
 import os
 import sys
 
-import torch
-import torch.nn.functional as F
+# Before torch loads: its kernels read these once (see "Deterministic" above).
+os.environ["ATEN_CPU_CAPABILITY"] = "avx2"
+os.environ["ONEDNN_MAX_CPU_ISA"] = "AVX2"
+
+import torch  # noqa: E402
+import torch.nn.functional as F  # noqa: E402
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
 from charrnn_torch import CharRNN, encode, load_charrnn, save_charrnn, vocab_from_text  # noqa: E402

@@ -10,7 +10,8 @@ struct BenchCommand: ParsableCommand {
             Training: full steps (forward, backward, clip, Adam) on random tokens; the median \
             step time gives chars/s. Streaming: batch 1, state carried, multinomial sampling at \
             T=0.8; the median over blocks of 100 characters gives µs/char. Compare with PyTorch \
-            in the same run: python3 ../shared/anchors/torch_charrnn.py speed.
+            in the same run, from the repository root: PYTHONPATH=python python3 -m \
+            charrnn_torch.speed with the same model flags (python/charrnn_torch/speed.py).
             """)
 
     @OptionGroup var model: ModelOptions

@@ -1,4 +1,4 @@
-"""PyTorch twin of the charrnn Swift engine: model, charrnn-v1 checkpoints, training, Keras import."""
+"""PyTorch twin of the charrnn Swift engine: model, charrnn-v1 checkpoints, training, Keras import, the speed reference."""
 from .model import (CharRNN, CheckpointError, encode, load_charrnn, parameter_shapes, save_charrnn,
                     vocab_from_text)
 
