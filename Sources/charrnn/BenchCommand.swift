@@ -37,8 +37,11 @@ struct BenchCommand: ParsableCommand {
             let train =
                 streamOnly
                 ? (charactersPerSecond: 0.0, timedSteps: 0)
-                : Benchmark.training(config: config, batch: batchSize, steps: seqLength, seconds: seconds, threads: threads)
-            let stream = trainOnly ? 0 : try Benchmark.streaming(config: config, seconds: seconds, threads: streamThreads)
+                : Benchmark.training(
+                    config: config, batch: batchSize, steps: seqLength, seconds: seconds,
+                    compute: ComputePolicy(blasThreads: threads, splitMatVecs: false))
+            let stream = trainOnly ? 0 : try Benchmark.streaming(
+                    config: config, seconds: seconds, compute: .streamingFromEnvironment(blasThreads: streamThreads))
             if json {
                 print(
                     "{\"cell\": \"\(config.cell.rawValue)\", \"emb\": \(config.embeddingSize), \"hidden\": \(config.hiddenSize), \"layers\": \(config.layers), \"vocab\": \(vocab), \"batch\": \(batchSize), \"seq\": \(seqLength), \"threads\": \(threads), \"train_chars_per_s\": \(Int(train.charactersPerSecond.rounded())), \"stream_us_per_char\": \(format(stream, 1))}"

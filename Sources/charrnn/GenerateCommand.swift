@@ -47,13 +47,12 @@ struct GenerateCommand: ParsableCommand {
     }
 
     func run() throws {
-        ComputeThreads.use(.streaming)
         try CLI.reportingErrors {
             guard length >= 0 else { throw CharRNNError("--length must be at least 0, got \(length)") }
             let settings = self.settings
             try settings.validate()
             let model = try CharRNNModel.load(path: checkpoint)
-            let session = try GenerationSession(model: model, topCount: 5)
+            let session = try GenerationSession(model: model, topCount: 5, compute: .streamingFromEnvironment())
             let seed = self.seed ?? Self.randomSeed(announce: !settings.isDeterministic || compare)
             if compare { try session.addStream(settings: .greedy, seed: seed) }
             try session.addStream(settings: settings, seed: seed)

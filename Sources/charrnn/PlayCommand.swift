@@ -56,10 +56,9 @@ struct PlayCommand: ParsableCommand {
     }
 
     func run() throws {
-        ComputeThreads.use(.streaming)
         let exit = try CLI.reportingErrors { () throws -> PlayExit in
             let path = try resolvedCheckpoint()
-            let session = try EngineSession(checkpoint: path)
+            let session = try EngineSession(checkpoint: path, compute: .streamingFromEnvironment())
             guard isatty(0) == 1, CLI.standardOutputIsTerminal else {
                 try streamPlainly(session)
                 return .quit

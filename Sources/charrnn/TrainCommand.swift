@@ -40,7 +40,6 @@ struct TrainCommand: ParsableCommand {
     }
 
     func run() throws {
-        ComputeThreads.use(.training)
         try CLI.reportingErrors {
             let paths = TrainingPaths(checkpoint: out)
             let metadata = ["corpus": corpus, "command": CommandLine.arguments.joined(separator: " ")]
