@@ -146,15 +146,11 @@ private final class Helper: @unchecked Sendable {
             var spins = 0
             var g = cursor.load(ordering: .acquiring) >> 16
             while g == seenGeneration {
-                if stopping.load(ordering: .relaxed) { return }
                 spins += 1
-                if spins > 100_000 {  // a few hundred microseconds without work: sleep
+                if spins > 100_000 {  // a few hundred microseconds without work: sleep, or end
                     sleeping.store(true, ordering: .sequentiallyConsistent)
-                    if cursor.load(ordering: .sequentiallyConsistent) >> 16 == seenGeneration
-                        && !stopping.load(ordering: .sequentiallyConsistent)
-                    {
-                        sem_wait(wakeup)
-                    }
+                    if stopping.load(ordering: .sequentiallyConsistent) { return }
+                    if cursor.load(ordering: .sequentiallyConsistent) >> 16 == seenGeneration { sem_wait(wakeup) }
                     sleeping.store(false, ordering: .sequentiallyConsistent)
                     spins = 0
                 }
