@@ -74,6 +74,10 @@ final class SplitMatVec {
 /// the previous job is outstanding, and read only after claiming a chunk of the current one, so
 /// the two threads never touch it at the same time.
 private final class Helper: @unchecked Sendable {
+    struct CacheLine {
+        var bytes: (Int, Int, Int, Int, Int, Int, Int, Int) = (0, 0, 0, 0, 0, 0, 0, 0)
+    }
+
     struct Job {
         var y: UnsafeMutablePointer<Float>
         var w: UnsafePointer<Float>
@@ -84,6 +88,9 @@ private final class Helper: @unchecked Sendable {
         var chunkRows: Int
     }
 
+    /// 64 unused bytes on each side keep the fields both threads write off the cache lines of
+    /// this object's reference count and of neighbouring allocations (false sharing).
+    private let before = CacheLine()
     let inUse = Mutex<Void>(())
     let cursor = Atomic<Int>(0)
     let chunksDone = Atomic<Int>(0)
@@ -93,6 +100,7 @@ private final class Helper: @unchecked Sendable {
     private var job: Job?
     private let wakeup: UnsafeMutablePointer<sem_t>
     private var generation = 0  // the caller's, under `inUse`
+    private let after = CacheLine()
 
     init() {
         wakeup = .allocate(capacity: 1)
