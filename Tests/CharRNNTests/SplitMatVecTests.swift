@@ -51,6 +51,24 @@ struct SplitMatVecTests {
         #expect(waitUntilGone(thread))
     }
 
+    @Test("Two streaming models stepped at once from two threads each get their own helper's results")
+    func twoModelsAtOnce() {
+        let model = makeModel(.lstm, vocabulary: 65, embedding: 16, hidden: 512, layers: 2)
+        let tokens = randomTokens(30, vocabulary: 65, seed: 5)
+        let single = StreamingModel(model, compute: .streaming(split: false))
+        let expected = single.makeState()
+        for token in tokens { single.step(Int(token), expected) }
+        // Each thread touches only its own model and state.
+        nonisolated(unsafe) let models = (0..<2).map { _ in StreamingModel(model, compute: .streaming()) }
+        nonisolated(unsafe) let states = models.map { $0.makeState() }
+        DispatchQueue.concurrentPerform(iterations: 2) { i in
+            for token in tokens { models[i].step(Int(token), states[i]) }
+        }
+        for state in states {
+            #expect(maxAbsDifference(Array(state.logits), Array(expected.logits)) < 1e-4)
+        }
+    }
+
     @Test("Batch-1 evaluation under a splitting policy gives the one-core loss")
     func evaluationSplitEqualsSingle() throws {
         let model = makeModel(.gru, vocabulary: 65, embedding: 16, hidden: 512, layers: 1)
