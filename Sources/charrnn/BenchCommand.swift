@@ -40,7 +40,10 @@ struct BenchCommand: ParsableCommand {
                 : Benchmark.training(
                     config: config, batch: batchSize, steps: seqLength, seconds: seconds,
                     compute: ComputePolicy(blasThreads: threads, splitMatVecs: false))
-            let stream = trainOnly ? 0 : try Benchmark.streaming(
+            let stream =
+                trainOnly
+                ? 0
+                : try Benchmark.streaming(
                     config: config, seconds: seconds, compute: .streamingFromEnvironment(blasThreads: streamThreads))
             if json {
                 print(
