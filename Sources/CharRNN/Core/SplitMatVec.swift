@@ -31,11 +31,13 @@ final class SplitMatVec {
         return compute.splitsMatVecs && big ? SplitMatVec() : nil
     }
 
-    private let helper = Helper()
-    private var thread = pthread_t()
+    private let helper: Helper
+    private let thread: pthread_t
 
     /// Nil when the system refuses another thread: the caller then computes on one core.
     init?() {
+        let helper = Helper()
+        var thread = pthread_t()
         let retained = Unmanaged.passRetained(helper)  // the thread's reference, released as it ends
         let created = pthread_create(
             &thread, nil,
@@ -43,10 +45,12 @@ final class SplitMatVec {
                 Unmanaged<Helper>.fromOpaque(raw!).takeRetainedValue().loop()
                 return nil
             }, retained.toOpaque())
-        if created != 0 {
+        guard created == 0 else {  // before any property is set, so deinit does not run
             retained.release()
             return nil
         }
+        self.helper = helper
+        self.thread = thread
     }
 
     deinit {
