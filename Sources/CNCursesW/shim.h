@@ -8,13 +8,11 @@
 #include <stdio.h>
 #include <ncurses.h>
 
-// Swift cannot see function-like macros, and rejects ncurses' global variables (stdscr,
-// LINES, COLS) and stdio's (stdin, stdout) in Swift 6 mode: these wrappers re-export them.
+// Swift cannot see function-like macros, and rejects ncurses' global variables (stdscr) and
+// stdio's (stdin, stdout) in Swift 6 mode: these wrappers re-export them.
 static inline WINDOW *cnc_stdscr(void) { return stdscr; }
 static inline FILE *cnc_stdin(void) { return stdin; }
 static inline FILE *cnc_stdout(void) { return stdout; }
-static inline int cnc_lines(void) { return LINES; }
-static inline int cnc_cols(void) { return COLS; }
 static inline void cnc_getmaxyx(WINDOW *w, int *rows, int *columns) {
     int y, x;
     getmaxyx(w, y, x);
@@ -27,7 +25,6 @@ static inline void cnc_getmaxyx(WINDOW *w, int *rows, int *columns) {
 extern int wcwidth(wchar_t c);
 static inline int cnc_wcwidth(unsigned int c) { return wcwidth((wchar_t)c); }
 
-static inline attr_t cnc_color_pair(int n) { return (attr_t)COLOR_PAIR(n); }
 static inline attr_t cnc_a_normal(void) { return A_NORMAL; }
 static inline attr_t cnc_a_bold(void) { return A_BOLD; }
 static inline attr_t cnc_a_dim(void) { return A_DIM; }

@@ -9,9 +9,9 @@ public final class EngineSession: PlaySession {
 
     private static let ln2 = Float(0.693_147_18)
 
-    public init(checkpoint path: String) throws {
+    public init(checkpoint path: String, compute: ComputePolicy = .streaming()) throws {
         let network = try CharRNNModel.load(path: path)
-        session = try GenerationSession(model: network, topCount: TopEntries.capacity)
+        session = try GenerationSession(model: network, topCount: TopEntries.capacity, compute: compute)
         model = ModelDescription(name: CheckpointCycle.displayName(path), config: network.config)
     }
 

@@ -38,8 +38,14 @@ struct BenchCommand: ParsableCommand {
             let train =
                 streamOnly
                 ? (charactersPerSecond: 0.0, timedSteps: 0)
-                : Benchmark.training(config: config, batch: batchSize, steps: seqLength, seconds: seconds, threads: threads)
-            let stream = trainOnly ? 0 : try Benchmark.streaming(config: config, seconds: seconds, threads: streamThreads)
+                : Benchmark.training(
+                    config: config, batch: batchSize, steps: seqLength, seconds: seconds,
+                    compute: ComputePolicy(blasThreads: threads, splitMatVecs: false))
+            let stream =
+                trainOnly
+                ? 0
+                : try Benchmark.streaming(
+                    config: config, seconds: seconds, compute: .streamingFromEnvironment(blasThreads: streamThreads))
             if json {
                 let line: JSONObject = [
                     "cell": .string(config.cell.rawValue), "emb": .integer(config.embeddingSize),

@@ -28,12 +28,11 @@ struct EvalCommand: ParsableCommand {
     }
 
     func run() throws {
-        ComputeThreads.use(.streaming)
         try CLI.reportingErrors {
             let model = try CharRNNModel.load(path: checkpoint)
             var tokens = try model.vocabulary.encodeAll(try UTF8Text.read(path: text), what: text)
             if let f = heldOut { tokens = Array(TrainingSettings.split(tokens, validationFraction: f).heldOut) }
-            let r = try Evaluation.evaluate(model, tokens: tokens)
+            let r = try Evaluation.evaluate(model, tokens: tokens, compute: .streamingFromEnvironment())
             if json {
                 let line: JSONObject = [
                     "chars": .integer(r.characters), "nats_per_char": .double(r.natsPerCharacter),

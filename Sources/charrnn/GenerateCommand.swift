@@ -37,7 +37,6 @@ struct GenerateCommand: ParsableCommand {
     }
 
     func run() throws {
-        ComputeThreads.use(.streaming)
         try CLI.reportingErrors {
             let model = try CharRNNModel.load(path: checkpoint)
             let settings = sampling.settings(defaultTemperature: Self.defaultTemperature)

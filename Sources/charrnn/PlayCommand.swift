@@ -52,7 +52,6 @@ struct PlayCommand: ParsableCommand {
     }
 
     func run() throws {
-        ComputeThreads.use(.streaming)
         let exit = try CLI.reportingErrors { () throws -> PlayExit in
             let path = try resolvedCheckpoint()
             let settings = sampling.settings(defaultTemperature: Self.defaultTemperature)
@@ -60,7 +59,7 @@ struct PlayCommand: ParsableCommand {
                 try streamPlainly(checkpoint: path, settings: settings)
                 return .quit
             }
-            let session = try EngineSession(checkpoint: path)
+            let session = try EngineSession(checkpoint: path, compute: .streamingFromEnvironment())
             return try CursesTerminal.withScreen { terminal in
                 let state = PlayState(primeLine: prime ?? "", sampler: settings)
                 let controller = PlayController(

@@ -21,7 +21,6 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "Start afresh even if --out or its training state exists (overwrites them).") var force = false
 
     func run() throws {
-        ComputeThreads.use(.training)
         try CLI.reportingErrors {
             let paths = TrainingPaths(checkpoint: out)
             let metadata = ["corpus": corpus, "command": CommandLine.arguments.joined(separator: " ")]

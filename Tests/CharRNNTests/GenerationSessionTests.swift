@@ -12,14 +12,14 @@ private func model(symbols: [String], cell: Cell = .gru, seed: UInt64 = 3) -> Ch
 private let letters = ["\n", " ", "a", "b", "c", "d", "e", "h", "l", "o", "r", "t"]
 
 private func session(_ m: CharRNNModel, _ settings: [(SamplerSettings, UInt64)]) throws -> GenerationSession {
-    let s = try GenerationSession(model: m, topCount: 5)
+    let s = try GenerationSession(model: m, topCount: 5, compute: .streaming())
     for (settings, seed) in settings { try s.addStream(settings: settings, seed: seed) }
     return s
 }
 
 /// The state a fresh streaming model reaches on a token sequence, and its next-character logits.
 private func reference(_ m: CharRNNModel, tokens: [Int]) -> (hidden: [Float], logits: [Float]) {
-    let streaming = StreamingModel(m)
+    let streaming = StreamingModel(m, compute: .streaming())
     let state = streaming.makeState()
     for t in tokens { streaming.step(t, state) }
     return (state.hiddenValues, Array(state.logits))
@@ -268,6 +268,6 @@ struct GenerationSessionTests {
         #expect(top.map(\.sampledProbability) == [0.5, 0.5, 0])
         top.fill(probabilities: p, sampled: q, count: 5, limit: 10)
         #expect(top.map(\.token) == [1, 3, 4, 0, 2])
-        #expect(throws: CharRNNError.self) { try GenerationSession(model: model(symbols: letters), topCount: 17) }
+        #expect(throws: CharRNNError.self) { try GenerationSession(model: model(symbols: letters), topCount: 17, compute: .streaming()) }
     }
 }

@@ -36,7 +36,7 @@ struct GoldenParityTests {
     @Test("Logits, loss and final state match", arguments: cases)
     func forward(name: String) throws {
         let c = try Case(name)
-        let graph = SequenceGraph(model: c.model, batch: c.batch, steps: c.steps)
+        let graph = SequenceGraph(model: c.model, batch: c.batch, steps: c.steps, compute: .training)
         let loss = c.lossAndGradients(graph)
         #expect(abs(loss - Double(try c.tensor("loss")[0])) < 1e-5)
         // graph logits are time-major [T·B, V]; PyTorch's are [B, T, V]
@@ -62,7 +62,7 @@ struct GoldenParityTests {
     @Test("Every gradient, the gradient norm and clipping match", arguments: cases)
     func gradients(name: String) throws {
         let c = try Case(name)
-        let graph = SequenceGraph(model: c.model, batch: c.batch, steps: c.steps)
+        let graph = SequenceGraph(model: c.model, batch: c.batch, steps: c.steps, compute: .training)
         _ = c.lossAndGradients(graph)
         let p = c.model.parameters
         for entry in p.entries {
@@ -81,7 +81,7 @@ struct GoldenParityTests {
     @Test("Three clipped optimizer steps match", arguments: cases, OptimizerKind.allCases)
     func optimizerSteps(name: String, kind: OptimizerKind) throws {
         let c = try Case(name)
-        let graph = SequenceGraph(model: c.model, batch: c.batch, steps: c.steps)
+        let graph = SequenceGraph(model: c.model, batch: c.batch, steps: c.steps, compute: .training)
         let optimizer = Optimizer(kind: kind, learningRate: 0.01, parameterCount: c.model.parameters.count)
         var norms: [Float] = []
         for _ in 0..<3 {
@@ -99,7 +99,7 @@ struct GoldenParityTests {
     @Test("Streaming one character at a time matches", arguments: cases)
     func streaming(name: String) throws {
         let c = try Case(name)
-        let stream = StreamingModel(c.model)
+        let stream = StreamingModel(c.model, compute: .streaming())
         let state = stream.makeState()
         var logits: [Float] = []
         for token in c.x[0..<c.steps] + c.x[c.steps..<c.steps + 2] {
@@ -117,7 +117,7 @@ struct GoldenParityTests {
             with: Data(contentsOf: URL(fileURLWithPath: fixturePath("\(name).eval.json")))) as! [String: Any]
         let expected = try #require(json["nats_per_char"] as? Double)
         for chunk in [1000, 7] {  // one chunk, and many with carried state
-            let r = try Evaluation.evaluate(model, tokens: try model.vocabulary.encodeAll(text, what: name), chunk: chunk)
+            let r = try Evaluation.evaluate(model, tokens: try model.vocabulary.encodeAll(text, what: name), chunk: chunk, compute: .streaming())
             #expect(r.characters == text.count - 1)
             #expect(abs(r.natsPerCharacter - expected) < 1e-5 * expected, "chunk \(chunk)")
         }

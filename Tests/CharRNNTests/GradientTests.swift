@@ -7,7 +7,7 @@ import Testing
 struct GradientTests {
     func check(_ model: CharRNNModel, batch B: Int = 3, steps T: Int = 5, inputTable: Bool? = nil) {
         let V = model.config.vocabularySize
-        let graph = SequenceGraph(model: model, batch: B, steps: T, inputTable: inputTable)
+        let graph = SequenceGraph(model: model, batch: B, steps: T, compute: .training, inputTable: inputTable)
         let x = randomTokens(B * T, vocabulary: V, seed: 11)
         let y = randomTokens(B * T, vocabulary: V, seed: 12)
         let p = model.parameters
@@ -49,7 +49,7 @@ struct GradientTests {
         let x = randomTokens(15, vocabulary: 7, seed: 3), y = randomTokens(15, vocabulary: 7, seed: 4)
         var results: [(Double, [Float])] = []
         for table in [true, false] {
-            let graph = SequenceGraph(model: model, batch: 3, steps: 5, inputTable: table)
+            let graph = SequenceGraph(model: model, batch: 3, steps: 5, compute: .training, inputTable: table)
             model.parameters.zeroGradients()
             let loss = meanLoss(graph, x, y, training: true)
             graph.backward()

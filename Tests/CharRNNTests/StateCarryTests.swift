@@ -8,18 +8,15 @@ struct StateCarryTests {
         let model = makeModel(cell, layers: 2)
         let text = randomTokens(25, vocabulary: 7, seed: 21)
         let x = Array(text.dropLast()), y = Array(text.dropFirst())
-        var rng = RandomGenerator(seed: 0)
-        let whole = SequenceGraph(model: model, batch: 1, steps: 24)
+        let whole = SequenceGraph(model: model, batch: 1, steps: 24, compute: .streaming())
         whole.resetState()
-        let wholeNLL = whole.forward(inputs: x, targets: y, training: false, rng: &rng)
-        let chunked = SequenceGraph(model: model, batch: 1, steps: 6)
+        let wholeNLL = whole.forward(inputs: x, targets: y)
+        let chunked = SequenceGraph(model: model, batch: 1, steps: 6, compute: .streaming())
         chunked.resetState()
         var chunkedNLL = 0.0
         var chunkedLogits: [Float] = []
         for start in stride(from: 0, to: 24, by: 6) {
-            chunkedNLL += chunked.forward(
-                inputs: Array(x[start..<start + 6]), targets: Array(y[start..<start + 6]),
-                training: false, rng: &rng)
+            chunkedNLL += chunked.forward(inputs: Array(x[start..<start + 6]), targets: Array(y[start..<start + 6]))
             chunkedLogits += chunked.logits.array
             chunked.carryState()
         }
@@ -31,11 +28,10 @@ struct StateCarryTests {
     func streamingEqualsSequence(cell: Cell) {
         let model = makeModel(cell, layers: 3)
         let x = randomTokens(10, vocabulary: 7, seed: 8)
-        var rng = RandomGenerator(seed: 0)
-        let graph = SequenceGraph(model: model, batch: 1, steps: 10)
+        let graph = SequenceGraph(model: model, batch: 1, steps: 10, compute: .streaming())
         graph.resetState()
-        _ = graph.forward(inputs: x, targets: x, training: false, rng: &rng)
-        let stream = StreamingModel(model)
+        _ = graph.forward(inputs: x, targets: x)
+        let stream = StreamingModel(model, compute: .streaming())
         let state = stream.makeState()
         var streamed: [Float] = []
         for token in x {
@@ -47,7 +43,7 @@ struct StateCarryTests {
 
     @Test("Reset returns a stream to the zero state")
     func resetIsZero() {
-        let stream = StreamingModel(makeModel(.lstm))
+        let stream = StreamingModel(makeModel(.lstm), compute: .streaming())
         let state = stream.makeState()
         stream.step(3, state)
         #expect(state.hiddenValues.contains { $0 != 0 })

@@ -24,8 +24,8 @@ func meanLoss(
 ) -> Double {
     var rng = RandomGenerator(seed: seed)
     graph.resetState()
-    return graph.forward(inputs: x, targets: y, training: training, rng: &rng)
-        / Double(graph.batch * graph.steps)
+    let nll = training ? graph.trainingForward(inputs: x, targets: y, rng: &rng) : graph.forward(inputs: x, targets: y)
+    return nll / Double(graph.batch * graph.steps)
 }
 
 func maxAbsDifference(_ a: [Float], _ b: [Float]) -> Float {

@@ -49,7 +49,7 @@ struct TrainerTests {
         #expect(trainLosses.last! < 0.05)
         // The best checkpoint and the metrics are on disk, and the checkpoint scores what training said.
         let model = try CharRNNModel.load(path: trainer.paths.checkpoint)
-        let r = try Evaluation.evaluate(model, tokens: trainer.validationTokens)
+        let r = try Evaluation.evaluate(model, tokens: trainer.validationTokens, compute: .training)
         #expect(abs(r.natsPerCharacter - trainer.bestValidation) < 1e-9)
         let metrics = try String(contentsOfFile: trainer.paths.metrics, encoding: .utf8)
         #expect(metrics.split(separator: "\n").filter { $0.contains("val_loss") }.count == 25)

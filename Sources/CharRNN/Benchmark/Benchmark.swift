@@ -3,11 +3,10 @@ public enum Benchmark {
     /// Full training steps (forward, backward, clip, Adam) on random tokens for about `seconds`;
     /// returns the median characters per second over the timed steps and how many were timed.
     public static func training(
-        config: ModelConfig, batch: Int, steps: Int, seconds: Double, threads: Int
+        config: ModelConfig, batch: Int, steps: Int, seconds: Double, compute: ComputePolicy
     ) -> (charactersPerSecond: Double, timedSteps: Int) {
-        BLAS.threads = threads
         let model = CharRNNModel(config: config, vocabulary: syntheticVocabulary(config.vocabularySize), seed: 0)
-        let graph = SequenceGraph(model: model, batch: batch, steps: steps)
+        let graph = SequenceGraph(model: model, batch: batch, steps: steps, compute: compute)
         let optimizer = Optimizer(kind: .adam, learningRate: 1e-3, parameterCount: model.parameters.count)
         let x = randomTokens(batch * steps, config.vocabularySize, seed: 1)
         let y = randomTokens(batch * steps, config.vocabularySize, seed: 2)
@@ -15,7 +14,7 @@ public enum Benchmark {
         func step() {
             model.parameters.zeroGradients()
             graph.resetState()
-            _ = graph.forward(inputs: x, targets: y, training: true, rng: &rng)
+            _ = graph.trainingForward(inputs: x, targets: y, rng: &rng)
             graph.backward()
             clipGradientNorm(model.parameters, maxNorm: 5)
             optimizer.update(model.parameters)
@@ -26,10 +25,9 @@ public enum Benchmark {
 
     /// Batch-1 streaming with the state carried and multinomial sampling at T = 0.8;
     /// returns the median microseconds per character (over blocks of 100 characters).
-    public static func streaming(config: ModelConfig, seconds: Double, threads: Int) throws -> Double {
-        BLAS.threads = threads
+    public static func streaming(config: ModelConfig, seconds: Double, compute: ComputePolicy) throws -> Double {
         let model = CharRNNModel(config: config, vocabulary: syntheticVocabulary(config.vocabularySize), seed: 0)
-        let stream = StreamingModel(model)
+        let stream = StreamingModel(model, compute: compute)
         let state = stream.makeState()
         let sampler = try Sampler(
             settings: SamplerSettings(method: .multinomial, temperature: 0.8),

@@ -1,32 +1,19 @@
 import COpenBLAS
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// The one file that talks to BLAS. Every matrix is row-major float32 and dense
 /// (leading dimension = number of columns), so callers pass shapes, never strides.
 enum BLAS {
-    /// Threads OpenBLAS may use for one call. With 2 cores, training gives BLAS both;
-    /// batch-1 streaming is faster on one (no hand-off per character).
-    /// CHARRNN_SPLIT=0 turns the two-core mat-vec off (for comparisons).
-    static let splitEnabled = getenv("CHARRNN_SPLIT").map { String(cString: $0) != "0" } ?? true
+    /// Sets OpenBLAS's process-wide thread count. Only `ComputePolicy.applyToOpenBLAS` calls it.
+    static func setThreads(_ count: Int) { openblas_set_num_threads(Int32(count)) }
 
-    static var threads: Int {
-        get { Int(openblas_get_num_threads()) }
-        set {
-            openblas_set_num_threads(Int32(max(1, newValue)))
-            splitAcrossCores = newValue == 1 && cores >= 2 && splitEnabled
-        }
-    }
-
-    /// out[m, n] (+)= x[m, k] · w[n, k]ᵀ  — a linear layer's forward.
+    /// out[m, n] (+)= x[m, k] · w[n, k]ᵀ  — a linear layer's forward. One row goes to `matvec`
+    /// (shared with `split` when given).
     static func linear(
         _ out: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, _ w: UnsafePointer<Float>,
-        m: Int, n: Int, k: Int, accumulate: Bool = false
+        m: Int, n: Int, k: Int, accumulate: Bool = false, split: SplitMatVec? = nil
     ) {
         if m == 1 {  // one row (batch-1 evaluation): a mat-vec, without gemm's packing of w
-            matvec(out, w, x, m: n, n: k, accumulate: accumulate)
+            matvec(out, w, x, m: n, n: k, accumulate: accumulate, split: split)
             return
         }
         cblas_sgemm(
@@ -54,32 +41,18 @@ enum BLAS {
             1, a, Int32(m), b, Int32(n), accumulate ? 1 : 0, out, Int32(n))
     }
 
-    /// Runs `body` with `count` BLAS threads, then restores the previous count.
-    static func withThreads<T>(_ count: Int, _ body: () throws -> T) rethrows -> T {
-        let previous = threads
-        threads = count
-        defer { threads = previous }
-        return try body()
-    }
-
-    /// Cores available to this process.
-    static var cores: Int { Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))) }
-
-    /// y[m] (+)= w[m, n] · x[n]  — batch-1 linear layer. With BLAS on one thread and a big
-    /// matrix on a machine with two or more cores, the rows are split across two cores.
+    /// y[m] (+)= w[m, n] · x[n]  — batch-1 linear layer; big matrices are shared with `split`'s
+    /// helper thread when one is given.
     static func matvec(
         _ y: UnsafeMutablePointer<Float>, _ w: UnsafePointer<Float>, _ x: UnsafePointer<Float>,
-        m: Int, n: Int, accumulate: Bool = false
+        m: Int, n: Int, accumulate: Bool = false, split: SplitMatVec? = nil
     ) {
-        if m * n >= SplitMatVec.minimumElements && m >= 64 && splitAcrossCores {
-            SplitMatVec.shared.matvec(y, w, x, m: m, n: n, accumulate: accumulate)
+        if let split, SplitMatVec.isWorthSplitting(rows: m, columns: n) {
+            split.matvec(y, w, x, m: m, n: n, accumulate: accumulate)
         } else {
             sgemv(y, w, x, m: m, n: n, accumulate: accumulate)
         }
     }
-
-    /// Whether big batch-1 mat-vecs use two cores (set by `threads`: only when BLAS has one).
-    nonisolated(unsafe) private(set) static var splitAcrossCores = false
 
     static func sgemv(
         _ y: UnsafeMutablePointer<Float>, _ w: UnsafePointer<Float>, _ x: UnsafePointer<Float>,

@@ -74,9 +74,4 @@ enum Kernels {
     static func scale(_ x: UnsafeMutablePointer<Float>, _ n: Int, by s: Float) {
         for i in 0..<n { x[i] *= s }
     }
-
-    static func allFinite(_ x: UnsafePointer<Float>, _ n: Int) -> Bool {
-        for i in 0..<n where !x[i].isFinite { return false }
-        return true
-    }
 }

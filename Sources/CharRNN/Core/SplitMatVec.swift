@@ -9,14 +9,80 @@ import Synchronization
 /// the step. The rows are cut into chunks that the caller and a helper thread claim one at a
 /// time from an atomic cursor, so when the helper is slow to start (asleep, or its core busy
 /// with another process) the caller simply does more chunks: never much slower than one core.
-/// The helper spins briefly between jobs, then sleeps on a semaphore: an idle session costs no CPU.
-final class SplitMatVec: @unchecked Sendable {
-    static let shared = SplitMatVec()
-    /// Matrices with fewer elements are not worth sharing.
-    static let minimumElements = 256 * 1024
+/// The helper spins briefly between jobs, then sleeps on a semaphore: an idle model costs no CPU.
+///
+/// Lifetime: each instance owns one helper thread, started by `init` and stopped and joined by
+/// `deinit`. The thread holds only the state it shares with the caller (`Helper`), never the
+/// instance, so releasing the owner (a `StreamingModel`, a batch-1 `SequenceGraph`) ends it.
+/// Calls from one thread at a time use the helper; a call that finds it busy with another
+/// thread's job runs on one core.
+final class SplitMatVec {
+    /// Matrices with fewer elements, or fewer rows, are not worth sharing.
+    static func isWorthSplitting(rows: Int, columns: Int) -> Bool {
+        rows * columns >= 256 * 1024 && rows >= 64
+    }
     static let chunks = 8
 
-    private struct Job {
+    /// A helper for batch-1 runs of a model under `compute`: nil unless the policy splits and one
+    /// of the model's mat-vecs (W_hh and W_ih [GH, H], fc [V, H]) is worth sharing.
+    static func forBatchOne(_ config: ModelConfig, _ compute: ComputePolicy) -> SplitMatVec? {
+        let H = config.hiddenSize, GH = config.cell.gateCount * H
+        let big = [GH, config.vocabularySize].contains { isWorthSplitting(rows: $0, columns: H) }
+        return compute.splitsMatVecs && big ? SplitMatVec() : nil
+    }
+
+    private let helper: Helper
+    private let thread: pthread_t
+
+    /// Nil when the system refuses another thread: the caller then computes on one core.
+    init?() {
+        let helper = Helper()
+        var thread = pthread_t()
+        let retained = Unmanaged.passRetained(helper)  // the thread's reference, released as it ends
+        let created = pthread_create(
+            &thread, nil,
+            { raw in
+                Unmanaged<Helper>.fromOpaque(raw!).takeRetainedValue().loop()
+                return nil
+            }, retained.toOpaque())
+        guard created == 0 else {  // before any property is set, so deinit does not run
+            retained.release()
+            return nil
+        }
+        self.helper = helper
+        self.thread = thread
+    }
+
+    deinit {
+        helper.stop()
+        pthread_join(thread, nil)
+    }
+
+    /// The helper's kernel thread id once it has started (0 before): tests check it ends.
+    var helperThreadID: Int32 { helper.threadID.load(ordering: .acquiring) }
+
+    /// y[m] (+)= w[m, n] · x[n] on up to two cores; on one when another thread is using the helper.
+    func matvec(
+        _ y: UnsafeMutablePointer<Float>, _ w: UnsafePointer<Float>, _ x: UnsafePointer<Float>,
+        m: Int, n: Int, accumulate: Bool
+    ) {
+        let done: Void? = helper.inUse.withLockIfAvailable { _ in
+            helper.share(y, w, x, m: m, n: n, accumulate: accumulate)
+        }
+        if done == nil { BLAS.sgemv(y, w, x, m: m, n: n, accumulate: accumulate) }
+    }
+}
+
+/// What the caller and the helper thread share. The cursor is generation << 16 | chunk count
+/// << 8 | next chunk; a new generation posts a new job. `job` is written only while no chunk of
+/// the previous job is outstanding, and read only after claiming a chunk of the current one, so
+/// the two threads never touch it at the same time.
+private final class Helper: @unchecked Sendable {
+    struct CacheLine {
+        var bytes: (Int, Int, Int, Int, Int, Int, Int, Int) = (0, 0, 0, 0, 0, 0, 0, 0)
+    }
+
+    struct Job {
         var y: UnsafeMutablePointer<Float>
         var w: UnsafePointer<Float>
         var x: UnsafePointer<Float>
@@ -26,80 +92,76 @@ final class SplitMatVec: @unchecked Sendable {
         var chunkRows: Int
     }
 
-    private let inUse = Mutex<Void>(())
-    /// generation << 16 | next chunk index. A new generation posts a new job.
-    private let cursor = Atomic<Int>(0)
-    private let chunksDone = Atomic<Int>(0)
-    private let sleeping = Atomic<Bool>(false)
-    private var job: Job?  // written before the cursor is released, read after it is acquired
+    /// 64 unused bytes on each side keep the fields both threads write off the cache lines of
+    /// this object's reference count and of neighbouring allocations (false sharing).
+    private let before = CacheLine()
+    let inUse = Mutex<Void>(())
+    let cursor = Atomic<Int>(0)
+    let chunksDone = Atomic<Int>(0)
+    let sleeping = Atomic<Bool>(false)
+    let stopping = Atomic<Bool>(false)
+    let threadID = Atomic<Int32>(0)
+    private var job: Job?
     private let wakeup: UnsafeMutablePointer<sem_t>
-    private var generation = 0
-    private var thread = pthread_t()
+    private var generation = 0  // the caller's, under `inUse`
+    private let after = CacheLine()
 
-    private init() {
+    init() {
         wakeup = .allocate(capacity: 1)
         sem_init(wakeup, 0, 0)
-        let unmanaged = Unmanaged.passRetained(self)
-        pthread_create(&thread, nil, { raw in
-            Unmanaged<SplitMatVec>.fromOpaque(raw!).takeUnretainedValue().helperLoop()
-            return nil
-        }, unmanaged.toOpaque())
     }
 
-    /// y[m] (+)= w[m, n] · x[n] on up to two cores; on one when another thread is using the helper.
-    func matvec(
-        _ y: UnsafeMutablePointer<Float>, _ w: UnsafePointer<Float>, _ x: UnsafePointer<Float>,
-        m: Int, n: Int, accumulate: Bool
-    ) {
-        let done: Void? = inUse.withLockIfAvailable { _ in
-            share(y, w, x, m: m, n: n, accumulate: accumulate)
-        }
-        if done == nil { BLAS.sgemv(y, w, x, m: m, n: n, accumulate: accumulate) }
+    deinit {
+        sem_destroy(wakeup)
+        wakeup.deallocate()
     }
 
-    private func share(
+    /// Posts the job, works on it alongside the helper, and returns when every chunk is done.
+    func share(
         _ y: UnsafeMutablePointer<Float>, _ w: UnsafePointer<Float>, _ x: UnsafePointer<Float>,
         m: Int, n: Int, accumulate: Bool
     ) {
         let chunkRows = ((m + SplitMatVec.chunks - 1) / SplitMatVec.chunks + 15) / 16 * 16
+        let count = (m + chunkRows - 1) / chunkRows
         job = Job(y: y, w: w, x: x, rows: m, columns: n, accumulate: accumulate, chunkRows: chunkRows)
         generation = (generation + 1) & 0xFFFF_FFFF
         chunksDone.store(0, ordering: .relaxed)
-        cursor.store(generation << 16, ordering: .sequentiallyConsistent)
+        cursor.store(generation << 16 | count << 8, ordering: .sequentiallyConsistent)
         if sleeping.load(ordering: .sequentiallyConsistent) { sem_post(wakeup) }
         work(generation)
-        let count = (m + chunkRows - 1) / chunkRows
         while chunksDone.load(ordering: .acquiring) < count {}
     }
 
     /// Claims and computes chunks of job `g` until none are left.
     private func work(_ g: Int) {
-        guard let j = job else { return }
-        let count = (j.rows + j.chunkRows - 1) / j.chunkRows
         var seen = cursor.load(ordering: .acquiring)
-        while seen >> 16 == g && seen & 0xFFFF < count {
+        while seen >> 16 == g && seen & 0xFF < (seen >> 8) & 0xFF {
             let (exchanged, original) = cursor.compareExchange(
                 expected: seen, desired: seen + 1, ordering: .acquiringAndReleasing)
             if !exchanged {
                 seen = original
                 continue
             }
-            let first = (seen & 0xFFFF) * j.chunkRows, rows = min(j.chunkRows, j.rows - first)
+            let j = job!  // stable until this chunk is counted done
+            let first = (seen & 0xFF) * j.chunkRows, rows = min(j.chunkRows, j.rows - first)
             BLAS.sgemv(j.y + first, j.w + first * j.columns, j.x, m: rows, n: j.columns, accumulate: j.accumulate)
             chunksDone.add(1, ordering: .releasing)
             seen = cursor.load(ordering: .acquiring)
         }
     }
 
-    private func helperLoop() {
+    /// The helper thread: serves jobs until `stop()`.
+    func loop() {
+        threadID.store(Self.kernelThreadID(), ordering: .releasing)
         var seenGeneration = 0
         while true {
             var spins = 0
             var g = cursor.load(ordering: .acquiring) >> 16
             while g == seenGeneration {
                 spins += 1
-                if spins > 100_000 {  // a few hundred microseconds without work: sleep
+                if spins > 100_000 {  // a few hundred microseconds without work: sleep, or end
                     sleeping.store(true, ordering: .sequentiallyConsistent)
+                    if stopping.load(ordering: .sequentiallyConsistent) { return }
                     if cursor.load(ordering: .sequentiallyConsistent) >> 16 == seenGeneration { sem_wait(wakeup) }
                     sleeping.store(false, ordering: .sequentiallyConsistent)
                     spins = 0
@@ -109,5 +171,21 @@ final class SplitMatVec: @unchecked Sendable {
             seenGeneration = g
             work(g)
         }
+    }
+
+    /// The calling thread's id as the kernel knows it (/proc/thread-self is "pid/task/tid"); 0 if
+    /// unknown. Glibc's gettid() is not visible from Swift.
+    private static func kernelThreadID() -> Int32 {
+        var path = [CChar](repeating: 0, count: 64)
+        let n = readlink("/proc/thread-self", &path, path.count - 1)
+        guard n > 0 else { return 0 }
+        let text = String(decoding: path[..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return text.split(separator: "/").last.flatMap { Int32($0) } ?? 0
+    }
+
+    /// Ends `loop()`, waking the thread if it sleeps.
+    func stop() {
+        stopping.store(true, ordering: .sequentiallyConsistent)
+        sem_post(wakeup)
     }
 }

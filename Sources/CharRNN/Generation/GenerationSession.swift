@@ -1,7 +1,7 @@
 /// A model and one or more streams continuing the same prime side by side, each with its own
 /// hidden state, sampler and text: the engine behind `charrnn generate` and the terminal UI.
 ///
-///     let session = GenerationSession(model: model)
+///     let session = try GenerationSession(model: model, compute: .streaming())
 ///     try session.addStream(settings: .greedy, seed: 0)
 ///     try session.addStream(settings: SamplerSettings(temperature: 0.8), seed: 42)
 ///     session.prime(with: "ROMEO:")
@@ -19,7 +19,9 @@ public final class GenerationSession {
     public private(set) var prime: String = ""
     public private(set) var primeReport = PrimeReport()
     /// How many entries each report's `top` holds, 1...TopEntries.capacity.
-    public private(set) var topCount: Int
+    public let topCount: Int
+    /// How the streaming models compute; every model swapped in gets the same.
+    public let compute: ComputePolicy
 
     public var vocabulary: Vocabulary { model.vocabulary }
 
@@ -40,13 +42,14 @@ public final class GenerationSession {
         case primeOnly
     }
 
-    public init(model: CharRNNModel, topCount: Int = 10) throws {
+    public init(model: CharRNNModel, topCount: Int = 10, compute: ComputePolicy) throws {
         guard (1...TopEntries.capacity).contains(topCount) else {
             throw CharRNNError("top entries per report must be in 1...\(TopEntries.capacity), got \(topCount)")
         }
         self.model = model
         self.topCount = topCount
-        streamingModel = StreamingModel(model)
+        self.compute = compute
+        streamingModel = StreamingModel(model, compute: compute)
         primedState = streamingModel.makeState()
         characters = Self.characterTable(model.vocabulary)
     }
@@ -109,13 +112,6 @@ public final class GenerationSession {
 
     public func reseed(stream index: Int, seed: UInt64) { streams[index].sampler.reseed(seed) }
 
-    public func setTopCount(_ n: Int) throws {
-        guard (1...TopEntries.capacity).contains(n) else {
-            throw CharRNNError("top entries per report must be in 1...\(TopEntries.capacity), got \(n)")
-        }
-        topCount = n
-    }
-
     /// Every stream back to the state right after priming, generated text cleared.
     public func resetToPrime() { streams.indices.forEach(resetToPrime(stream:)) }
 
@@ -147,7 +143,7 @@ public final class GenerationSession {
     public func replaceModel(_ newModel: CharRNNModel, priming: ModelSwapPriming = .textSoFar) throws
         -> PrimeReport
     {
-        let newStreaming = StreamingModel(newModel)
+        let newStreaming = StreamingModel(newModel, compute: compute)
         // Everything that can fail happens before the session changes.
         let samplers = try streams.map { try $0.samplerFor(vocabularySize: newModel.config.vocabularySize) }
         for (stream, sampler) in zip(streams, samplers) { stream.adopt(newStreaming, sampler: sampler) }

@@ -25,12 +25,12 @@ enum GRULayer {
 
     /// Forward over T steps: reads a.inputProjection and the initial state h[0];
     /// writes h[1…T], gates and hn.
-    static func forward(_ a: LayerActivations, _ w: RecurrentWeights) {
+    static func forward(_ a: LayerActivations, _ w: RecurrentWeights, split: SplitMatVec?) {
         let B = a.batch, H = a.hiddenSize, GH = a.gateSize
         for t in 0..<a.steps {
             let hPrev = a.hidden.pointer + t * B * H  // [B, H]
             let hOut = hPrev + B * H  // [B, H]
-            BLAS.linear(a.hiddenProjection.pointer, hPrev, w.hiddenWeights, m: B, n: GH, k: H)
+            BLAS.linear(a.hiddenProjection.pointer, hPrev, w.hiddenWeights, m: B, n: GH, k: H, split: split)
             for b in 0..<B {
                 let row = t * B + b
                 cell(

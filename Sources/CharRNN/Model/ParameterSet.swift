@@ -38,8 +38,6 @@ public final class ParameterSet {
         gradients.deallocate()
     }
 
-    public func entry(_ name: String) -> Entry? { index[name].map { entries[$0] } }
-
     /// The values of one named tensor. Traps on an unknown name: names come from the config.
     public func value(_ name: String) -> UnsafeMutablePointer<Float> {
         values + entries[index[name]!].offset

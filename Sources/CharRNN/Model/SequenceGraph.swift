@@ -5,10 +5,14 @@
 /// Layer 0's input is an embedding row, so its input projection x·W_ihᵀ + b_ih is a row of the
 /// table Emb·W_ihᵀ + b_ih [V, GH] when V ≤ T·B: one small matmul instead of one per row, and the
 /// backward folds the gradient per vocabulary entry the same way.
+///
+/// At batch 1 under a splitting policy (evaluation while streaming) the graph owns a two-core
+/// mat-vec helper for the per-step W_hh products, ended with the graph (see `SplitMatVec`).
 public final class SequenceGraph {
     public let model: CharRNNModel
     public let batch: Int  // B
     public let steps: Int  // T
+    public let compute: ComputePolicy
     let layers: [LayerActivations]
     let weights: [RecurrentWeights]
     let usesInputTable: Bool
@@ -21,9 +25,14 @@ public final class SequenceGraph {
     let droppedOutputs: [Buffer]  // per layer [T·B, H]
     let logits: Buffer  // [T·B, V]
     let logitsGrad: Buffer  // [T·B, V]
+    let split: SplitMatVec?
     private var lastForwardDropped = false
 
-    public init(model: CharRNNModel, batch: Int, steps: Int, inputTable: Bool? = nil) {
+    /// Applies `compute`'s OpenBLAS thread count (see `ComputePolicy.applyToOpenBLAS`).
+    public init(model: CharRNNModel, batch: Int, steps: Int, compute: ComputePolicy, inputTable: Bool? = nil) {
+        compute.applyToOpenBLAS()
+        self.compute = compute
+        split = batch == 1 ? SplitMatVec.forBatchOne(model.config, compute) : nil
         let c = model.config
         let n = batch * steps, GH = c.cell.gateCount * c.hiddenSize
         self.model = model
@@ -56,13 +65,30 @@ public final class SequenceGraph {
     public func resetState() { layers.forEach { $0.resetState() } }
     public func carryState() { layers.forEach { $0.carryState() } }
 
-    /// Runs the model over `inputs` [B, T] (batch-major, row b is sequence b) from the current
-    /// initial state and returns the summed negative log-likelihood of `targets` [B, T], in nats.
-    /// With `training`, applies dropout (drawn from `rng`) and prepares `backward()`.
-    public func forward(
-        inputs: UnsafePointer<Int32>, targets batchTargets: UnsafePointer<Int32>,
-        training: Bool, rng: inout RandomGenerator
+    /// Evaluation: runs the model over `inputs` [B, T] (batch-major, row b is sequence b) from
+    /// the current initial state and returns the summed negative log-likelihood of `targets`
+    /// [B, T], in nats. No dropout; nothing is kept for `backward()`.
+    public func forward(inputs: UnsafePointer<Int32>, targets: UnsafePointer<Int32>) -> Double {
+        var noDropout: RandomGenerator? = nil
+        return forward(inputs: inputs, targets: targets, dropoutRNG: &noDropout)
+    }
+
+    /// Training: as `forward(inputs:targets:)`, with dropout drawn from `rng`, and prepares
+    /// `backward()`.
+    public func trainingForward(
+        inputs: UnsafePointer<Int32>, targets: UnsafePointer<Int32>, rng: inout RandomGenerator
     ) -> Double {
+        var dropoutRNG: RandomGenerator? = rng
+        defer { rng = dropoutRNG! }
+        return forward(inputs: inputs, targets: targets, dropoutRNG: &dropoutRNG)
+    }
+
+    /// Training when `dropoutRNG` is given.
+    private func forward(
+        inputs: UnsafePointer<Int32>, targets batchTargets: UnsafePointer<Int32>,
+        dropoutRNG: inout RandomGenerator?
+    ) -> Double {
+        let training = dropoutRNG != nil
         let c = model.config, p = model.parameters
         let B = batch, T = steps, N = B * T, H = c.hiddenSize, V = c.vocabularySize
         for b in 0..<B {
@@ -83,14 +109,14 @@ public final class SequenceGraph {
                 Kernels.addRowVector(a.inputProjection.pointer, w.inputBias, rows: N, cols: w.gateSize)
             }
             switch c.cell {
-            case .gru: GRULayer.forward(a, w)
-            case .lstm: LSTMLayer.forward(a, w)
+            case .gru: GRULayer.forward(a, w, split: split)
+            case .lstm: LSTMLayer.forward(a, w, split: split)
             }
             layerOutput = a.outputs
             if dropping {
                 Dropout.forward(
                     out: droppedOutputs[k].pointer, mask: dropoutMasks[k].pointer, x: layerOutput,
-                    count: N * H, probability: c.dropout, rng: &rng)
+                    count: N * H, probability: c.dropout, rng: &dropoutRNG!)
                 layerOutput = droppedOutputs[k].pointer
             }
         }

@@ -2,14 +2,24 @@
 /// It keeps its own copy of the weights (training may go on) and the layer-0 input table
 /// Emb·W_ihᵀ + b_ih [V, GH], so a step is one table row, one W_hh mat-vec per layer, one
 /// W_ih mat-vec per upper layer and the output mat-vec. No allocation per step.
+///
+/// Under a splitting policy the model owns its two-core mat-vec helper (`SplitMatVec`, only when
+/// it has a matrix big enough to share): the helper thread lives as long as the model, so two
+/// models alive at once (a checkpoint swap) each have their own, and the old one's ends with it.
 public final class StreamingModel {
     public let config: ModelConfig
     public let vocabulary: Vocabulary
+    public let compute: ComputePolicy
     private let model: CharRNNModel  // private copy
     private let weights: [RecurrentWeights]
     private let inputTable: Buffer  // [V, GH]
+    /// The helper that shares big mat-vecs across two cores; nil without one.
+    let split: SplitMatVec?
 
-    public init(_ source: CharRNNModel) {
+    /// Applies `compute`'s OpenBLAS thread count (see `ComputePolicy.applyToOpenBLAS`).
+    public init(_ source: CharRNNModel, compute: ComputePolicy) {
+        compute.applyToOpenBLAS()
+        self.compute = compute
         let model = source.copy()
         self.model = model
         config = model.config
@@ -22,6 +32,7 @@ public final class StreamingModel {
             m: V, n: w.gateSize, k: model.config.embeddingSize)
         Kernels.addRowVector(table.pointer, w.inputBias, rows: V, cols: w.gateSize)
         inputTable = table
+        split = SplitMatVec.forBatchOne(config, compute)
     }
 
     public func makeState() -> StreamingState { StreamingState(config: config) }
@@ -39,10 +50,12 @@ public final class StreamingModel {
             } else {
                 // xp [GH] = W_ih · h_{k−1} + b_ih
                 xp.update(from: w.inputBias, count: w.gateSize)
-                BLAS.matvec(xp, w.inputWeights, state.hidden[k - 1].pointer, m: w.gateSize, n: H, accumulate: true)
+                BLAS.matvec(
+                    xp, w.inputWeights, state.hidden[k - 1].pointer, m: w.gateSize, n: H, accumulate: true,
+                    split: split)
                 x = UnsafePointer(xp)
             }
-            BLAS.matvec(hp, w.hiddenWeights, h, m: w.gateSize, n: H)
+            BLAS.matvec(hp, w.hiddenWeights, h, m: w.gateSize, n: H, split: split)
             switch config.cell {
             case .gru:
                 GRULayer.cell(
@@ -59,7 +72,7 @@ public final class StreamingModel {
         logits.update(from: p.value("fc.bias"), count: config.vocabularySize)
         BLAS.matvec(
             logits, p.value("fc.weight"), state.hidden[config.layers - 1].pointer,
-            m: config.vocabularySize, n: H, accumulate: true)
+            m: config.vocabularySize, n: H, accumulate: true, split: split)
         state.stepped = true
     }
 }

@@ -2,19 +2,18 @@ import RealModule
 
 public enum Evaluation {
     /// Runs in chunks of `chunk` characters; the state carries across chunks.
-    public static func evaluate(_ model: CharRNNModel, tokens: [Int32], chunk: Int = 1000) throws
-        -> EvaluationResult
-    {
+    public static func evaluate(
+        _ model: CharRNNModel, tokens: [Int32], chunk: Int = 1000, compute: ComputePolicy
+    ) throws -> EvaluationResult {
         let n = tokens.count - 1
         guard n >= 1 else { throw CharRNNError("text to evaluate needs at least 2 characters, has \(tokens.count)") }
-        var rng = RandomGenerator(seed: 0)  // unused: no dropout at evaluation
         var graphs: [Int: SequenceGraph] = [:]
         var carried: SequenceGraph?
         var total = 0.0
         var start = 0
         while start < n {
             let length = min(chunk, n - start)
-            let graph = graphs[length] ?? SequenceGraph(model: model, batch: 1, steps: length)
+            let graph = graphs[length] ?? SequenceGraph(model: model, batch: 1, steps: length, compute: compute)
             graphs[length] = graph
             if let previous = carried {
                 if previous !== graph { graph.copyInitialState(fromFinalStateOf: previous) } else { graph.carryState() }
@@ -22,9 +21,7 @@ public enum Evaluation {
                 graph.resetState()
             }
             total += tokens.withUnsafeBufferPointer {
-                graph.forward(
-                    inputs: $0.baseAddress! + start, targets: $0.baseAddress! + start + 1,
-                    training: false, rng: &rng)
+                graph.forward(inputs: $0.baseAddress! + start, targets: $0.baseAddress! + start + 1)
             }
             carried = graph
             start += length

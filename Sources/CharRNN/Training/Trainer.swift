@@ -4,6 +4,8 @@ public final class Trainer {
     public let model: CharRNNModel
     public let settings: TrainingSettings
     public let paths: TrainingPaths
+    /// Used for training and for the validation after each epoch.
+    public let compute: ComputePolicy
     public let trainTokens: [Int32]
     public let validationTokens: [Int32]
     let plan: BatchPlan
@@ -22,9 +24,10 @@ public final class Trainer {
     var epochLossSum = 0.0
 
     /// A fresh run. `tokens` is the whole corpus; its last `validationFraction` is held out.
+    /// `compute` is `.training` (every core to OpenBLAS) unless a test or benchmark says otherwise.
     public init(
         model: CharRNNModel, settings: TrainingSettings, tokens: [Int32], paths: TrainingPaths,
-        metadata: [String: String] = [:]
+        metadata: [String: String] = [:], compute: ComputePolicy = .training
     ) throws {
         try settings.validate()
         try model.config.validate()
@@ -35,12 +38,14 @@ public final class Trainer {
         self.model = model
         self.settings = settings
         self.paths = paths
+        self.compute = compute
         trainTokens = Array(training)
         validationTokens = Array(heldOut)
         plan = try BatchPlan(
             order: settings.order, batch: settings.batchSize, steps: settings.sequenceLength,
             tokenCount: training.count)
-        graph = SequenceGraph(model: model, batch: settings.batchSize, steps: settings.sequenceLength)
+        graph = SequenceGraph(
+            model: model, batch: settings.batchSize, steps: settings.sequenceLength, compute: compute)
         optimizer = Optimizer(
             kind: settings.optimizer, learningRate: settings.learningRate,
             parameterCount: model.parameters.count)
@@ -116,7 +121,7 @@ public final class Trainer {
         if settings.order == .shuffledWindows { graph.resetState() }
         p.zeroGradients()
         let loss =
-            graph.forward(inputs: inputs, targets: targets, training: true, rng: &dropoutRNG)
+            graph.trainingForward(inputs: inputs, targets: targets, rng: &dropoutRNG)
             / Double(graph.batch * graph.steps)
         guard loss.isFinite else {
             throw CharRNNError("training diverged at step \(step + 1): loss is \(loss); try a lower --lr")
@@ -130,7 +135,7 @@ public final class Trainer {
 
     /// Validation, the best checkpoint, the training state and the metrics line of an epoch.
     private func finishEpoch(seconds: Double, charactersPerSecond: Double) throws -> EpochSummary {
-        let validation = try Evaluation.evaluate(model, tokens: validationTokens)
+        let validation = try Evaluation.evaluate(model, tokens: validationTokens, compute: compute)
         let trainLoss = epochLossSum / Double(plan.batchesPerEpoch)
         completedEpochs += 1
         batchIndex = 0

@@ -1,0 +1,48 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Who owns the cores, as a value the objects that compute are given. With two cores, BLAS
+/// threads and a thread of ours compete, so a computation picks one use:
+/// - `.training`: OpenBLAS gets every core for its big matrix products;
+/// - `.streaming()`: OpenBLAS stays on one thread and the large batch-1 mat-vecs of generation,
+///   the terminal UI and evaluation are split across two cores by a helper thread that the
+///   model owns (`SplitMatVec`).
+///
+/// The front end decides (for example from the environment); the engine never reads the
+/// environment. `StreamingModel` and `SequenceGraph` take a policy when created and apply its
+/// OpenBLAS thread count then (see `applyToOpenBLAS`); `GenerationSession`, `Evaluation`,
+/// `Trainer` and `Benchmark` pass theirs down.
+public struct ComputePolicy: Sendable, Equatable {
+    /// Threads OpenBLAS may use for one call.
+    public let blasThreads: Int
+    /// Whether big batch-1 mat-vecs are split across two cores. Only when it can help: OpenBLAS
+    /// on one thread and at least two cores.
+    public let splitsMatVecs: Bool
+
+    /// `splitMatVecs` asks for the two-core mat-vec; it is granted only with one BLAS thread
+    /// on a machine with two or more cores.
+    public init(blasThreads: Int, splitMatVecs: Bool) {
+        precondition(blasThreads >= 1, "blasThreads must be at least 1, got \(blasThreads)")
+        self.blasThreads = blasThreads
+        splitsMatVecs = splitMatVecs && blasThreads == 1 && Self.cores >= 2
+    }
+
+    /// Training: OpenBLAS on every core, no split.
+    public static var training: ComputePolicy { ComputePolicy(blasThreads: cores, splitMatVecs: false) }
+
+    /// Batch-1 streaming: OpenBLAS on one thread, big mat-vecs on two cores unless `split` is false.
+    public static func streaming(split: Bool = true) -> ComputePolicy {
+        ComputePolicy(blasThreads: 1, splitMatVecs: split)
+    }
+
+    /// Cores available to this process.
+    public static var cores: Int { Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))) }
+
+    /// OpenBLAS keeps one thread count for the whole process and reads it at the start of every
+    /// call; changing it while another thread is inside a BLAS call is not safe. So it is set at
+    /// one point only: here, called when an object that computes is created (`StreamingModel`,
+    /// `SequenceGraph`), before it runs anything. A process runs one policy at a time (each
+    /// CLI command picks one); the object created last decides.
+    func applyToOpenBLAS() { BLAS.setThreads(blasThreads) }
+}

@@ -1,0 +1,17 @@
+import CharRNN
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+extension ComputePolicy {
+    /// Streaming as this process's environment asks: OpenBLAS on `blasThreads` (1 unless
+    /// `bench --stream-threads` says otherwise), big mat-vecs on two cores unless CHARRNN_SPLIT=0
+    /// (for comparisons). The one place where compute settings come from the environment.
+    static func streamingFromEnvironment(blasThreads: Int = 1) -> ComputePolicy {
+        let split = getenv("CHARRNN_SPLIT").map { String(cString: $0) != "0" } ?? true
+        return ComputePolicy(blasThreads: blasThreads, splitMatVecs: split)
+    }
+}
