@@ -14,4 +14,12 @@ extension ComputePolicy {
         let split = getenv("CHARRNN_SPLIT").map { String(cString: $0) != "0" } ?? true
         return ComputePolicy(blasThreads: blasThreads, splitMatVecs: split)
     }
+
+    /// The policy a command computes under, applied to OpenBLAS before anything computes: the one
+    /// place a command sets the process's compute settings.
+    static func forCommand(training: Bool) -> ComputePolicy {
+        let policy = training ? ComputePolicy.training : streamingFromEnvironment()
+        policy.applyToOpenBLAS()
+        return policy
+    }
 }

@@ -32,7 +32,7 @@ struct EvalCommand: ParsableCommand {
             let model = try CharRNNModel.load(path: checkpoint)
             var tokens = try model.vocabulary.encodeAll(try UTF8Text.read(path: text), what: text)
             if let f = heldOut { tokens = Array(TrainingSettings.split(tokens, validationFraction: f).heldOut) }
-            let r = try Evaluation.evaluate(model, tokens: tokens, compute: .streamingFromEnvironment())
+            let r = try Evaluation.evaluate(model, tokens: tokens, compute: .forCommand(training: false))
             if json {
                 let line: JSONObject = [
                     "chars": .integer(r.characters), "nats_per_char": .double(r.natsPerCharacter),

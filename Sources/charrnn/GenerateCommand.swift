@@ -43,23 +43,22 @@ struct GenerateCommand: ParsableCommand {
             let seed = sampling.randomSeed(announce: !settings.isDeterministic || compare)
             let session = try CLI.primedSession(
                 model, prime: prime, streams: compare ? [.greedy, settings] : [settings], seed: seed, topCount: 5)
-            var out = PlainTextWriter()
             for index in session.streams.indices {
                 let label = compare ? (index == 0 ? "greedy" : "sampled") : nil
                 if json {
                     for _ in 0..<length {
-                        out.write(
+                        PlainTextWriter.write(
                             Self.jsonLine(session.step(stream: index), stream: label, vocabulary: session.vocabulary))
                     }
                 } else {
                     if compare {
                         let title = index == 0 ? "greedy" : "\(settings.summary), seed \(seed)"
-                        out.write("\(index == 0 ? "" : "\n")=== \(title) ===\n")
+                        PlainTextWriter.write("\(index == 0 ? "" : "\n")=== \(title) ===\n")
                     }
-                    out.writeText(of: session, stream: index, length: length)
+                    PlainTextWriter.writeText(of: session, stream: index, length: length)
                 }
             }
-            if compare && !json { out.write("\n") }
+            if compare && !json { PlainTextWriter.write("\n") }
         }
     }
 

@@ -59,7 +59,7 @@ struct PlayCommand: ParsableCommand {
                 try streamPlainly(checkpoint: path, settings: settings)
                 return .quit
             }
-            let session = try EngineSession(checkpoint: path, compute: .streamingFromEnvironment())
+            let session = try EngineSession(checkpoint: path, compute: .forCommand(training: false))
             return try CursesTerminal.withScreen { terminal in
                 let state = PlayState(primeLine: prime ?? "", sampler: settings)
                 let controller = PlayController(
@@ -91,8 +91,7 @@ struct PlayCommand: ParsableCommand {
         let model = try CharRNNModel.load(path: checkpoint)
         let seed = sampling.randomSeed(announce: !settings.isDeterministic)
         let session = try CLI.primedSession(model, prime: prime ?? "", streams: [settings], seed: seed, topCount: 1)
-        var out = PlainTextWriter()
-        out.writeText(of: session, stream: 0, length: length)
-        out.write("\n")
+        PlainTextWriter.writeText(of: session, stream: 0, length: length)
+        PlainTextWriter.write("\n")
     }
 }

@@ -43,7 +43,7 @@ enum CLI {
     static func primedSession(
         _ model: CharRNNModel, prime: String, streams: [SamplerSettings], seed: UInt64, topCount: Int
     ) throws -> GenerationSession {
-        let session = try GenerationSession(model: model, topCount: topCount, compute: .streamingFromEnvironment())
+        let session = try GenerationSession(model: model, topCount: topCount, compute: .forCommand(training: false))
         for settings in streams { try session.addStream(settings: settings, seed: seed) }
         if let warning = session.prime(with: prime).warning { printToStandardError("charrnn: \(warning)") }
         return session

@@ -21,6 +21,7 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "Start afresh even if --out or its training state exists (overwrites them).") var force = false
 
     func run() throws {
+        _ = ComputePolicy.forCommand(training: true)  // the trainer's own policy is `.training` too
         try CLI.reportingErrors {
             let paths = TrainingPaths(checkpoint: out)
             let metadata = ["corpus": corpus, "command": CommandLine.arguments.joined(separator: " ")]

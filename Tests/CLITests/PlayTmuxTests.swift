@@ -186,7 +186,7 @@ struct PlayTmuxTests {
         #expect(checkpointName(screen) == "a")
         #expect(screen[0].contains("GRU 1×32") && screen[0].contains("T=0.80"))
 
-        // A seed, Enter: text streams after the seed.
+        // A prime, Enter: text streams after the prime.
         try tmux.type("The ")
         try tmux.keys("Enter")
         screen = try tmux.wait("text to stream") { s in
@@ -261,7 +261,7 @@ struct PlayTmuxTests {
             s.count >= 30 && s[0].hasPrefix(" b │") && s[29].hasPrefix("prime›")
         }
 
-        // Ctrl-R forgets the text; Enter starts again from the seed line.
+        // Ctrl-R forgets the text; Enter starts again from the prime line.
         try tmux.keys("C-r")
         try tmux.wait("the reset") { $0.contains { $0.contains("Type a prime and press Enter") } }
         try tmux.keys("Enter")

@@ -10,7 +10,8 @@ The flags are `charrnn bench`'s (--cell, --embedding, --hidden, --layers, --voca
 - Streaming: batch 1, state carried, one character in, one sampled out (multinomial at T=0.8),
   after 50 warm-up characters; us/char = elapsed / characters.
 - Scoring: --score-chars random tokens from a zero state carried through them, fed in chunks of
-  10,000 as validation (and `charrnn eval`) does; us/char.
+  10,000 as the PyTorch trainer's validation does (`charrnn eval` uses chunks of 1,000;
+  the result is the same); us/char.
 
 charrnn bench reports the median step (or block) time; this reports the mean over the window.
 """

@@ -2,9 +2,11 @@
 public enum Benchmark {
     /// Full training steps (forward, backward, clip, Adam) on random tokens for about `seconds`;
     /// returns the median characters per second over the timed steps and how many were timed.
+    /// Applies `compute` to OpenBLAS first: call it only while nothing else computes.
     public static func training(
         config: ModelConfig, batch: Int, steps: Int, seconds: Double, compute: ComputePolicy
     ) -> (charactersPerSecond: Double, timedSteps: Int) {
+        compute.applyToOpenBLAS()
         let model = CharRNNModel(config: config, vocabulary: syntheticVocabulary(config.vocabularySize), seed: 0)
         let graph = SequenceGraph(model: model, batch: batch, steps: steps, compute: compute)
         let optimizer = Optimizer(kind: .adam, learningRate: 1e-3, parameterCount: model.parameters.count)
@@ -25,7 +27,9 @@ public enum Benchmark {
 
     /// Batch-1 streaming with the state carried and multinomial sampling at T = 0.8;
     /// returns the median microseconds per character (over blocks of 100 characters).
+    /// Applies `compute` to OpenBLAS first: call it only while nothing else computes.
     public static func streaming(config: ModelConfig, seconds: Double, compute: ComputePolicy) throws -> Double {
+        compute.applyToOpenBLAS()
         let model = CharRNNModel(config: config, vocabulary: syntheticVocabulary(config.vocabularySize), seed: 0)
         let stream = StreamingModel(model, compute: compute)
         let state = stream.makeState()

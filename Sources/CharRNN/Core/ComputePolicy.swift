@@ -9,10 +9,10 @@
 ///   the terminal UI and evaluation are split across two cores by a helper thread that the
 ///   model owns (`SplitMatVec`).
 ///
-/// The front end decides (for example from the environment); the engine never reads the
-/// environment. `StreamingModel` and `SequenceGraph` take a policy when created and apply its
-/// OpenBLAS thread count then (see `applyToOpenBLAS`); `GenerationSession`, `Evaluation`,
-/// `Trainer` and `Benchmark` pass theirs down.
+/// The front end decides (for example from the environment) and applies the OpenBLAS part once
+/// for the process (`applyToOpenBLAS`); the engine never reads the environment. `StreamingModel`
+/// and a batch-1 `SequenceGraph` take a policy when created and own the helper thread it asks
+/// for; `GenerationSession`, `Evaluation`, `Trainer` and `Benchmark` pass theirs down.
 public struct ComputePolicy: Sendable, Equatable {
     /// Threads OpenBLAS may use for one call.
     public let blasThreads: Int
@@ -40,9 +40,10 @@ public struct ComputePolicy: Sendable, Equatable {
     public static var cores: Int { Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))) }
 
     /// OpenBLAS keeps one thread count for the whole process and reads it at the start of every
-    /// call; changing it while another thread is inside a BLAS call is not safe. So it is set at
-    /// one point only: here, called when an object that computes is created (`StreamingModel`,
-    /// `SequenceGraph`), before it runs anything. A process runs one policy at a time (each
-    /// CLI command picks one); the object created last decides.
-    func applyToOpenBLAS() { BLAS.setThreads(blasThreads) }
+    /// call; changing it while another thread is inside a BLAS call is not safe. So the objects
+    /// that compute never set it: whoever owns the process calls this once, before anything
+    /// computes (each `charrnn` command at its start; `Benchmark`, which measures one policy
+    /// after the other on one thread, before each measurement). Until then OpenBLAS uses its
+    /// own default (every core).
+    public func applyToOpenBLAS() { BLAS.setThreads(blasThreads) }
 }

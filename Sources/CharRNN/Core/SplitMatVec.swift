@@ -163,6 +163,7 @@ private final class Helper: @unchecked Sendable {
                     sleeping.store(true, ordering: .sequentiallyConsistent)
                     if stopping.load(ordering: .sequentiallyConsistent) { return }
                     if cursor.load(ordering: .sequentiallyConsistent) >> 16 == seenGeneration { sem_wait(wakeup) }
+                    if stopping.load(ordering: .sequentiallyConsistent) { return }  // woken to end
                     sleeping.store(false, ordering: .sequentiallyConsistent)
                     spins = 0
                 }

@@ -71,7 +71,7 @@ public enum FileIO {
     public static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
 
     /// Writes every byte to `fd`, going on after partial writes and interrupted calls (EINTR).
-    /// False when the descriptor refuses more (closed pipe, full disk: `errno` says which).
+    /// False when the descriptor refuses more (closed pipe, full disk, or a write of 0 bytes).
     @discardableResult
     public static func writeAll(fd: Int32, bytes: UnsafeRawBufferPointer) -> Bool {
         var done = 0

@@ -53,6 +53,12 @@ enum JSON: Equatable {
         return Int(text)
     }
 
+    /// The value as a floating-point number, nil for anything that is not a JSON number.
+    var number: Double? {
+        if case .number(let text) = self { return Double(text) }
+        return nil
+    }
+
     /// A JSON string literal for `s`: quotes, backslashes and control characters escaped,
     /// everything else written as UTF-8. `parse` reads it back to the same scalars.
     static func quoted(_ s: String) -> String {

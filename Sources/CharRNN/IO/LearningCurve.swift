@@ -39,10 +39,3 @@ public struct LearningCurve: Equatable, Sendable {
         return curve
     }
 }
-
-extension JSON {
-    var number: Double? {
-        if case .number(let text) = self { return Double(text) }
-        return nil
-    }
-}

@@ -12,7 +12,6 @@ public final class SequenceGraph {
     public let model: CharRNNModel
     public let batch: Int  // B
     public let steps: Int  // T
-    public let compute: ComputePolicy
     let layers: [LayerActivations]
     let weights: [RecurrentWeights]
     let usesInputTable: Bool
@@ -28,10 +27,7 @@ public final class SequenceGraph {
     let split: SplitMatVec?
     private var lastForwardDropped = false
 
-    /// Applies `compute`'s OpenBLAS thread count (see `ComputePolicy.applyToOpenBLAS`).
     public init(model: CharRNNModel, batch: Int, steps: Int, compute: ComputePolicy, inputTable: Bool? = nil) {
-        compute.applyToOpenBLAS()
-        self.compute = compute
         split = batch == 1 ? SplitMatVec.forBatchOne(model.config, compute) : nil
         let c = model.config
         let n = batch * steps, GH = c.cell.gateCount * c.hiddenSize

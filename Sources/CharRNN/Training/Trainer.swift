@@ -24,7 +24,7 @@ public final class Trainer {
     var epochLossSum = 0.0
 
     /// A fresh run. `tokens` is the whole corpus; its last `validationFraction` is held out.
-    /// `compute` is `.training` (every core to OpenBLAS) unless a test or benchmark says otherwise.
+    /// `compute` is `.training` (every core to OpenBLAS) unless the caller says otherwise.
     public init(
         model: CharRNNModel, settings: TrainingSettings, tokens: [Int32], paths: TrainingPaths,
         metadata: [String: String] = [:], compute: ComputePolicy = .training
