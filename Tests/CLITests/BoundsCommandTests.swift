@@ -1,0 +1,58 @@
+import CharRNN
+import Foundation
+import Testing
+
+/// Sizes, durations and numbers from flags and files are bounded: each out-of-range one is a
+/// one-line refusal, never a trap, an enormous allocation or a run that never ends.
+@Suite("Bounds on flags and files")
+struct BoundsCommandTests {
+    let tinyBench = ["bench", "--embedding", "4", "--hidden", "4", "--batch-size", "1", "--seq-length", "2", "--json"]
+
+    @Test("bench refuses threads, seconds and sizes out of range in one line")
+    func benchBounds() throws {
+        for (flags, message) in [
+            (["--threads", "2147483648"], "--threads must be in 1…1024, got 2147483648"),
+            (["--stream-threads", "0"], "--stream-threads must be in 1…1024, got 0"),
+            (["--seconds", "inf"], "--seconds must be in (0, 3600], got inf"),
+            (["--seconds", "1e308"], "--seconds must be in (0, 3600]"),
+            (["--seconds", "nan"], "--seconds must be in (0, 3600]"),
+            (["--vocab", "65537"], "vocabulary size must be at most 65,536, got 65,537"),
+            (["--batch-size", "\(Int.max)"], "batch size must be at most 65,536"),
+            (["--hidden", "1000000"], "hidden size must be at most 16,384, got 1,000,000"),
+        ] {
+            expectOneLineFailure(try charrnn(tinyBench + ["--seconds", "0.01"] + flags), mentioning: message)
+        }
+    }
+
+    @Test("bench builds a vocabulary past the surrogate range", arguments: [55_296, 65_536])
+    func benchLargeVocabulary(vocab: Int) throws {
+        let run = try charrnn(tinyBench + ["--vocab", "\(vocab)", "--seconds", "0.01", "--train-only"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("\"vocab\": \(vocab)"), "\(run.stdout)")
+    }
+
+    @Test("plot skips non-finite losses with a warning and bounds its size")
+    func plotBounds() throws {
+        let folder = try temporaryFolder()
+        let metrics = folder + "/run.metrics.jsonl"
+        try """
+        {"step": 10, "train_loss": 2.5}
+        {"step": 20, "train_loss": 1e999}
+        {"step": 30, "train_loss": -1e999}
+        {"step": 40, "val_loss": 1.5}
+
+        """.write(toFile: metrics, atomically: true, encoding: .utf8)
+        let run = try charrnn(["plot", metrics, "--svg", folder + "/curve.svg"])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr == "charrnn: \(metrics): skipped 2 points whose loss is not finite\n")
+        #expect(run.stdout.contains("best validation 1.5000"))
+        for flags in [["--width", "2147483648"], ["--height", "\(Int.max)"], ["--width", "1001"], ["--height", "501"]] {
+            let refused = try charrnn(["plot", metrics] + flags)
+            #expect(refused.status != 0 && refused.stderr.contains("--width must be in 20…1000 and --height in 5…500"))
+            #expect(!refused.stderr.contains("Fatal error"))
+        }
+        try #"{"step": 20, "train_loss": 1e999}"#.write(toFile: metrics, atomically: true, encoding: .utf8)
+        let nothing = try charrnn(["plot", metrics])
+        #expect(nothing.status == 1 && nothing.stderr.contains("no finite losses to plot"), "\(nothing.stderr)")
+    }
+}
