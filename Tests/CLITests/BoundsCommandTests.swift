@@ -55,4 +55,36 @@ struct BoundsCommandTests {
         let nothing = try charrnn(["plot", metrics])
         #expect(nothing.status == 1 && nothing.stderr.contains("no finite losses to plot"), "\(nothing.stderr)")
     }
+
+    @Test("a checkpoint whose outputs overflow is refused in one line by eval, generate and info; no nan in JSON")
+    func overflowingCheckpoint() throws {
+        let folder = try temporaryFolder()
+        var file = try SafetensorsFile.read(path: CharRNNBinary.fixture("tiny-gru.safetensors"))
+        let n = file.tensors["fc.weight"]!.values.count
+        file.tensors["fc.weight"]!.values = (0..<n).map { $0 % 2 == 0 ? 3e38 : -3e38 }
+        let checkpoint = folder + "/huge.safetensors"
+        try file.write(path: checkpoint)
+        let text = folder + "/text.txt"
+        try "To be, or not to be".write(toFile: text, atomically: true, encoding: .utf8)
+        for arguments in [
+            ["eval", "--checkpoint", checkpoint, "--text", text, "--json"], ["generate", "--checkpoint", checkpoint],
+            ["info", checkpoint],
+        ] {
+            let run = try charrnn(arguments)
+            expectOneLineFailure(run, mentioning: "tensor fc.weight can make the outputs non-finite")
+            #expect(!run.stdout.contains("nan") && !run.stdout.contains("inf"))
+        }
+    }
+
+    @Test("a zero-element tensor with an enormous H is refused by info and eval, not trapped")
+    func enormousHidden() throws {
+        let folder = try temporaryFolder()
+        var file = try SafetensorsFile.read(path: CharRNNBinary.fixture("tiny-gru.safetensors"))
+        file.tensors["rnn.weight_hh_l0"] = Tensor(shape: [0, 4_611_686_018_427_387_904], values: [])
+        let checkpoint = folder + "/huge.safetensors"
+        try file.write(path: checkpoint)
+        expectOneLineFailure(try charrnn(["info", checkpoint]), mentioning: "rnn.weight_hh_l0 has shape [0, 4611686018427387904]")
+        expectOneLineFailure(
+            try charrnn(["eval", "--checkpoint", checkpoint, "--text", checkpoint]), mentioning: "rnn.weight_hh_l0 has shape")
+    }
 }

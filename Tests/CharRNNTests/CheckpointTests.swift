@@ -259,6 +259,19 @@ struct CheckpointTests {
         #expect(message?.contains("index 5") == true)
     }
 
+    @Test("finite weights whose outputs overflow (fc ±3e38, a huge embedding) are refused on load")
+    func overflowingWeights() throws {
+        let fc = try refusal { file in
+            let n = file.tensors["fc.weight"]!.values.count
+            file.tensors["fc.weight"]!.values = (0..<n).map { $0 % 2 == 0 ? 3e38 : -3e38 }
+        }
+        #expect(fc?.contains("tensor fc.weight can make the outputs non-finite") == true, "\(fc ?? "")")
+        let embedding = try refusal { $0.tensors["embedding.weight"]!.values[0] = 1e38 }
+        #expect(embedding?.contains("tensor rnn.weight_ih_l0 can make the outputs non-finite") == true)
+        let hidden = try refusal { $0.tensors["rnn.bias_hh_l1"]!.values[0] = -3e38 }
+        #expect(hidden?.contains("tensor rnn.weight_hh_l1 can make the outputs non-finite") == true)
+    }
+
     @Test("missing or unknown format and cell are refused")
     func formatAndCell() throws {
         #expect(try refusal { $0.metadata["format"] = nil }?.contains("no \"format\"") == true)

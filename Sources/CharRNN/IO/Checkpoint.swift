@@ -41,6 +41,10 @@ public struct Checkpoint {
             }
             parameters.set(entry.name, values)
         }
+        if let (tensor, bound) = OutputBound.firstOverflow(config, parameters) {
+            throw fail(
+                "tensor \(tensor) can make the outputs non-finite: its rows reach \(bound), past \(OutputBound.limit)")
+        }
         return Checkpoint(
             config: config, vocabulary: vocabulary, parameters: parameters,
             metadata: file.metadata.filter { !reservedKeys.contains($0.key) })
