@@ -45,7 +45,7 @@ struct BenchCommand: ParsableCommand {
     func run() throws {
         try CLI.reportingErrors {
             let config = model.config(vocabularySize: vocab)
-            try config.validate()
+            try MemoryEstimate(training: config, settings: training, corpusCharacters: 0).check(maxGiB: nil)
             let train =
                 streamOnly
                 ? (charactersPerSecond: 0.0, timedSteps: 0)

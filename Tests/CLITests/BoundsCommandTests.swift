@@ -87,4 +87,36 @@ struct BoundsCommandTests {
         expectOneLineFailure(
             try charrnn(["eval", "--checkpoint", checkpoint, "--text", checkpoint]), mentioning: "rnn.weight_hh_l0 has shape")
     }
+
+    @Test("train says what it needs, and refuses sizes past the bounds or the memory in one line")
+    func trainMemory() throws {
+        let folder = try temporaryFolder()
+        let corpus = folder + "/corpus.txt"
+        try String(repeating: "To be, or not to be: that is the question.\n", count: 30)
+            .write(toFile: corpus, atomically: true, encoding: .utf8)
+        let out = folder + "/m.safetensors"
+        let ok = try charrnn(["train", "--corpus", corpus, "--out", out, "--epochs", "1"] + smallModel)
+        #expect(ok.status == 0, "\(ok.stderr)")
+        #expect(ok.stderr.split(separator: "\n").first?.hasSuffix("needs about 0.00 GiB") == true, "\(ok.stderr)")
+        let resumed = try charrnn(["train", "--corpus", corpus, "--out", out, "--epochs", "2", "--resume"])
+        #expect(resumed.stderr.split(separator: "\n").first?.hasSuffix("needs about 0.00 GiB") == true, "\(resumed.stderr)")
+        for (flags, message) in [
+            (["--hidden", "1000000"], "hidden size must be at most 16,384, got 1,000,000"),
+            (["--embedding", "2147483648"], "embedding size must be at most 16,384, got 2,147,483,648"),
+            (["--layers", "1000000"], "layers must be at most 64, got 1,000,000"),
+            (["--hidden", "\(Int.max)"], "hidden size must be at most 16,384"),
+            (["--seq-length", "\(Int.max)"], "sequence length must be at most 65,536"),
+            (["--epochs", "\(Int.max)"], "epochs must be at most 1,000,000"),
+            (["--hidden", "16384", "--layers", "64"], "GiB available: lower --hidden"),
+            (["--max-memory", "0.0001"], "more than --max-memory 0.0001 GiB"),
+            (["--max-memory", "nan"], "--max-memory must be in (0, 1048576] GiB, got nan"),
+        ] {
+            expectOneLineFailure(
+                try charrnn(["train", "--corpus", corpus, "--out", folder + "/n.safetensors"] + smallModel + flags),
+                mentioning: message)
+        }
+        #expect(!FileManager.default.fileExists(atPath: folder + "/n.safetensors"))
+        let refusedResume = try charrnn(["train", "--corpus", corpus, "--out", out, "--resume", "--epochs", "3", "--max-memory", "0.0001"])
+        expectOneLineFailure(refusedResume, mentioning: "more than --max-memory 0.0001 GiB")
+    }
 }

@@ -1,7 +1,17 @@
 import RealModule
 
 public enum Evaluation {
-    /// Runs in chunks of `chunk` characters; the state carries across chunks. A model whose
+    /// The logits of one chunk, [chunk, V] floats, stay within this (16 MB, twice with their
+    /// gradient buffer): a 65,536-symbol vocabulary is scored 64 characters at a time.
+    public static let maxChunkLogits = 1 << 22
+
+    /// The chunk length `evaluate` uses: `chunk`, shortened for a large vocabulary.
+    public static func chunkLength(_ chunk: Int, vocabularySize: Int) -> Int {
+        max(1, min(chunk, maxChunkLogits / vocabularySize))
+    }
+
+    /// Runs in chunks of at most `chunk` characters (see `chunkLength`); the state carries
+    /// across chunks. A model whose
     /// outputs turn non-finite (weights that overflow) is an error naming the first character
     /// it could not score — never a NaN or infinite figure.
     public static func evaluate(
@@ -9,6 +19,7 @@ public enum Evaluation {
     ) throws -> EvaluationResult {
         let n = tokens.count - 1
         guard n >= 1 else { throw CharRNNError("text to evaluate needs at least 2 characters, has \(tokens.count)") }
+        let chunk = chunkLength(chunk, vocabularySize: model.config.vocabularySize)
         var graphs: [Int: SequenceGraph] = [:]
         var carried: SequenceGraph?
         var total = 0.0

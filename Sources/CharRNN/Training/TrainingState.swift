@@ -37,10 +37,11 @@ extension Trainer {
     }
 
     /// Continues the run saved at `paths.state` on the same corpus. `epochs` may raise the
-    /// number of epochs; every other setting comes from the state.
+    /// number of epochs; every other setting comes from the state. `admit` sees the run's memory
+    /// estimate before its buffers are allocated, and may refuse it.
     public static func resume(
         paths: TrainingPaths, corpus: (Vocabulary) throws -> [Int32], epochs: Int? = nil,
-        metadata: [String: String] = [:]
+        metadata: [String: String] = [:], admit: (MemoryEstimate) throws -> Void = { _ in }
     ) throws -> Trainer {
         let name = paths.state
         guard FileIO.exists(name) else {
@@ -75,6 +76,7 @@ extension Trainer {
         guard try integer("state.corpus_characters") == tokens.count,
             try value("state.corpus_fingerprint") == fingerprint(tokens)
         else { throw fail("the corpus differs from the one this run was trained on") }
+        try admit(try MemoryEstimate(training: model.config, settings: settings, corpusCharacters: tokens.count))
         let trainer = try Trainer(
             model: model, settings: settings, tokens: tokens, paths: paths,
             metadata: checkpoint.metadata.filter { !$0.key.hasPrefix("train.") && !["epoch", "step", "val_nats_per_char", "val_characters"].contains($0.key) }
