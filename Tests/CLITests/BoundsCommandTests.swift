@@ -46,7 +46,9 @@ struct BoundsCommandTests {
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stderr == "charrnn: \(metrics): skipped 2 points whose loss is not finite\n")
         #expect(run.stdout.contains("best validation 1.5000"))
-        for flags in [["--width", "2147483648"], ["--height", "\(Int.max)"], ["--width", "1001"], ["--height", "501"]] {
+        for flags in [
+            ["--width", "2147483648"], ["--height", "\(Int.max)"], ["--width", "1001"], ["--height", "501"],
+        ] {
             let refused = try charrnn(["plot", metrics] + flags)
             #expect(refused.status != 0 && refused.stderr.contains("--width must be in 20…1000 and --height in 5…500"))
             #expect(!refused.stderr.contains("Fatal error"))
@@ -83,9 +85,11 @@ struct BoundsCommandTests {
         file.tensors["rnn.weight_hh_l0"] = Tensor(shape: [0, 4_611_686_018_427_387_904], values: [])
         let checkpoint = folder + "/huge.safetensors"
         try file.write(path: checkpoint)
-        expectOneLineFailure(try charrnn(["info", checkpoint]), mentioning: "rnn.weight_hh_l0 has shape [0, 4611686018427387904]")
         expectOneLineFailure(
-            try charrnn(["eval", "--checkpoint", checkpoint, "--text", checkpoint]), mentioning: "rnn.weight_hh_l0 has shape")
+            try charrnn(["info", checkpoint]), mentioning: "rnn.weight_hh_l0 has shape [0, 4611686018427387904]")
+        expectOneLineFailure(
+            try charrnn(["eval", "--checkpoint", checkpoint, "--text", checkpoint]),
+            mentioning: "rnn.weight_hh_l0 has shape")
     }
 
     @Test("train says what it needs, and refuses sizes past the bounds or the memory in one line")
@@ -99,7 +103,8 @@ struct BoundsCommandTests {
         #expect(ok.status == 0, "\(ok.stderr)")
         #expect(ok.stderr.split(separator: "\n").first?.hasSuffix("needs about 0.00 GiB") == true, "\(ok.stderr)")
         let resumed = try charrnn(["train", "--corpus", corpus, "--out", out, "--epochs", "2", "--resume"])
-        #expect(resumed.stderr.split(separator: "\n").first?.hasSuffix("needs about 0.00 GiB") == true, "\(resumed.stderr)")
+        #expect(
+            resumed.stderr.split(separator: "\n").first?.hasSuffix("needs about 0.00 GiB") == true, "\(resumed.stderr)")
         for (flags, message) in [
             (["--hidden", "1000000"], "hidden size must be at most 16,384, got 1,000,000"),
             (["--embedding", "2147483648"], "embedding size must be at most 16,384, got 2,147,483,648"),
@@ -116,7 +121,9 @@ struct BoundsCommandTests {
                 mentioning: message)
         }
         #expect(!FileManager.default.fileExists(atPath: folder + "/n.safetensors"))
-        let refusedResume = try charrnn(["train", "--corpus", corpus, "--out", out, "--resume", "--epochs", "3", "--max-memory", "0.0001"])
+        let refusedResume = try charrnn([
+            "train", "--corpus", corpus, "--out", out, "--resume", "--epochs", "3", "--max-memory", "0.0001",
+        ])
         expectOneLineFailure(refusedResume, mentioning: "more than --max-memory 0.0001 GiB")
     }
 }

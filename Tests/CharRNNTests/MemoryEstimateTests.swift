@@ -1,4 +1,5 @@
 import Testing
+
 @testable import CharRNN
 
 @Suite("Memory estimate")

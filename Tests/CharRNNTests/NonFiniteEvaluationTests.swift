@@ -1,4 +1,5 @@
 import Testing
+
 @testable import CharRNN
 
 /// A model whose outputs are not finite is reported as such, never scored as a number.

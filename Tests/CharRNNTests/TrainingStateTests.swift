@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import CharRNN
 
 /// A tampered training state is refused with one line naming the field, before any number in
@@ -9,7 +10,8 @@ struct TrainingStateTests {
     /// A run stopped in the middle of its second epoch, and its corpus.
     func interruptedRun() throws -> (paths: TrainingPaths, tokens: [Int32]) {
         let folder = temporaryDirectory()
-        let trainer = try TrainerTests().freshTrainer(.gru, settings: TrainerTests().settings(epochs: 3), folder: folder)
+        let trainer = try TrainerTests().freshTrainer(
+            .gru, settings: TrainerTests().settings(epochs: 3), folder: folder)
         var steps = 0
         let perEpoch = trainer.plan.batchesPerEpoch
         _ = try trainer.run(progress: { _ in steps += 1 }, shouldStop: { steps == perEpoch + 2 })

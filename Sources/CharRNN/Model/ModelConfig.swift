@@ -37,7 +37,8 @@ public struct ModelConfig: Equatable, Sendable {
         ] {
             guard value >= 1 else { throw CharRNNError("\(name) must be positive, got \(value)") }
             guard value <= limit else {
-                throw CharRNNError("\(name) must be at most \(NumberText.grouped(limit)), got \(NumberText.grouped(value))")
+                throw CharRNNError(
+                    "\(name) must be at most \(NumberText.grouped(limit)), got \(NumberText.grouped(value))")
             }
         }
         guard dropout >= 0, dropout < 1 else {

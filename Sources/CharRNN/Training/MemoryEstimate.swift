@@ -84,7 +84,9 @@ public struct MemoryEstimate: Equatable, Sendable {
         var bytes = [UInt8](repeating: 0, count: 16_384)
         let count = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
         guard count > 0 else { return nil }
-        let line = String(decoding: bytes[..<count], as: UTF8.self).split(separator: "\n").first { $0.hasPrefix("MemAvailable:") }
+        let line = String(decoding: bytes[..<count], as: UTF8.self).split(separator: "\n").first {
+            $0.hasPrefix("MemAvailable:")
+        }
         guard let kibibytes = line?.split(separator: " ").dropFirst().first.flatMap({ Int($0) }) else { return nil }
         return kibibytes.multipliedReportingOverflow(by: 1024).overflow ? nil : kibibytes * 1024
     }

@@ -38,7 +38,8 @@ public struct TrainingSettings: Equatable, Sendable {
         ] {
             guard value >= 1 else { throw CharRNNError("\(name) must be positive, got \(value)") }
             guard value <= limit else {
-                throw CharRNNError("\(name) must be at most \(NumberText.grouped(limit)), got \(NumberText.grouped(value))")
+                throw CharRNNError(
+                    "\(name) must be at most \(NumberText.grouped(limit)), got \(NumberText.grouped(value))")
             }
         }
         guard learningRate > 0, learningRate.isFinite else {

@@ -71,7 +71,9 @@ extension Trainer {
         let model = CharRNNModel(checkpoint: checkpoint)
         var settings = try TrainingSettings(metadata: checkpoint.metadata, name: name)
         settings.epochs = try epochs ?? integer("state.epochs")
-        do { try settings.validate() } catch let error as CharRNNError { throw fail("train settings: \(error.message)") }
+        do { try settings.validate() } catch let error as CharRNNError {
+            throw fail("train settings: \(error.message)")
+        }
         let tokens = try corpus(model.vocabulary)
         guard try integer("state.corpus_characters") == tokens.count,
             try value("state.corpus_fingerprint") == fingerprint(tokens)
@@ -84,11 +86,14 @@ extension Trainer {
         // Every position must be one this run could have reached: step = epochs done × batches
         // per epoch + batches done, losses are finite (the best is +∞ before the first epoch).
         let batches = trainer.plan.batchesPerEpoch
-        let completed = try integer("state.completed_epochs", atMost: integer("state.epochs", atMost: TrainingSettings.maxEpochs))
+        let savedEpochs = try integer("state.epochs", atMost: TrainingSettings.maxEpochs)
+        let completed = try integer("state.completed_epochs", atMost: savedEpochs)
         let batchIndex = try integer("state.batch_index", atMost: batches - 1)
         let step = try integer("state.step")
-        guard step == completed * batches + batchIndex else {
-            throw fail("state.step is \(step) but \(completed) epochs of \(batches) batches and \(batchIndex) more make \(completed * batches + batchIndex)")
+        let reached = completed * batches + batchIndex
+        guard step == reached else {
+            throw fail(
+                "state.step is \(step) but \(completed) epochs of \(batches) batches and \(batchIndex) more make \(reached)")
         }
         guard let best = Double(try value("state.best_val")), best >= 0, !best.isNaN else {
             throw fail("state.best_val is \(try value("state.best_val")), not a loss (a number ≥ 0 or inf)")
