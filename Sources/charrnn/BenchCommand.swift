@@ -26,15 +26,26 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Print one JSON line with train_chars_per_s and stream_us_per_char.") var json = false
 
     func validate() throws {
-        guard vocab >= 2, batchSize >= 1, seqLength >= 1, seconds > 0, threads >= 1, streamThreads >= 1 else {
-            throw ValidationError("--vocab ≥ 2, sizes ≥ 1, --seconds > 0 and threads ≥ 1 are required")
+        guard vocab >= 2 else { throw ValidationError("--vocab must be at least 2, got \(vocab)") }
+        try CLI.reportingErrors {
+            try model.config(vocabularySize: vocab).validate()
+            try training.validate()
+            try Benchmark.validate(seconds: seconds, threads: [("--threads", threads), ("--stream-threads", streamThreads)])
         }
+    }
+
+    /// The batch shape as training settings, which bound it.
+    var training: TrainingSettings {
+        var settings = TrainingSettings()
+        settings.batchSize = batchSize
+        settings.sequenceLength = seqLength
+        return settings
     }
 
     func run() throws {
         try CLI.reportingErrors {
             let config = model.config(vocabularySize: vocab)
-            try config.validate()
+            try MemoryEstimate(training: config, settings: training, corpusCharacters: 0).check(maxGiB: nil)
             let train =
                 streamOnly
                 ? (charactersPerSecond: 0.0, timedSteps: 0)

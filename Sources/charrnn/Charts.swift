@@ -22,8 +22,24 @@ struct ChartScale {
     }
 }
 
+extension LearningCurve {
+    /// The curve without the points no chart can place: losses that are not finite (a metrics
+    /// line may say 1e999) or beyond ±1e300, where the axis arithmetic would overflow. Returns
+    /// how many were left out, for a warning.
+    func chartable() -> (curve: LearningCurve, skipped: Int) {
+        var curve = self
+        let keep = { (p: Point) in p.value.isFinite && p.value.magnitude <= 1e300 }
+        curve.train = train.filter(keep)
+        curve.validation = validation.filter(keep)
+        return (curve, train.count + validation.count - curve.train.count - curve.validation.count)
+    }
+}
+
 /// A compact chart of characters: `·` training loss, `●` validation loss per epoch.
 struct TerminalChart {
+    /// Bounds on --width and --height: wider than any terminal, small enough to allocate.
+    static let widths = 20...1000, heights = 5...500
+
     let curve: LearningCurve
     let width: Int, height: Int
 

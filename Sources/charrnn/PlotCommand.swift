@@ -15,13 +15,21 @@ struct PlotCommand: ParsableCommand {
     @Option(help: "Terminal chart height in rows.") var height = 16
 
     func validate() throws {
-        guard width >= 20, height >= 5 else { throw ValidationError("--width ≥ 20 and --height ≥ 5 are required") }
+        guard TerminalChart.widths.contains(width), TerminalChart.heights.contains(height) else {
+            let (w, h) = (TerminalChart.widths, TerminalChart.heights)
+            throw ValidationError(
+                "--width must be in \(w.lowerBound)…\(w.upperBound) and --height in \(h.lowerBound)…\(h.upperBound)")
+        }
     }
 
     func run() throws {
         try CLI.reportingErrors {
             let path = metrics.hasSuffix(".jsonl") ? metrics : TrainingPaths(checkpoint: metrics).metrics
-            let curve = try LearningCurve.read(path: path)
+            let (curve, skipped) = try LearningCurve.read(path: path).chartable()
+            if skipped > 0 { CLI.printToStandardError("charrnn: \(path): skipped \(skipped) points whose loss is not finite") }
+            guard !curve.train.isEmpty || !curve.validation.isEmpty else {
+                throw CharRNNError("\(path): no finite losses to plot")
+            }
             let title = metrics.split(separator: "/").last.map(String.init) ?? metrics
             print(TerminalChart(curve: curve, width: width, height: height).render(title: title))
             if let svg {

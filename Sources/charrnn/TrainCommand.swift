@@ -19,6 +19,10 @@ struct TrainCommand: ParsableCommand {
     @OptionGroup var training: TrainingOptions
     @Flag(help: "Continue the run saved beside --out.") var resume = false
     @Flag(help: "Start afresh even if --out or its training state exists (overwrites them).") var force = false
+    @Option(
+        name: .customLong("max-memory"), parsing: .unconditional,
+        help: "Refuse a run estimated to need more than this many GiB (default: the memory available).")
+    var maxMemory: Double?
 
     func run() throws {
         _ = ComputePolicy.forCommand(training: true)  // the trainer's own policy is `.training` too
@@ -27,12 +31,14 @@ struct TrainCommand: ParsableCommand {
             let metadata = ["corpus": corpus, "command": CommandLine.arguments.joined(separator: " ")]
             let trainer: Trainer
             if resume {
+                var needed = ""
                 trainer = try Trainer.resume(
                     paths: paths,
                     corpus: { vocabulary in try vocabulary.encodeAll(try UTF8Text.read(path: corpus), what: corpus) },
-                    epochs: training.epochs, metadata: metadata)
+                    epochs: training.epochs, metadata: metadata,
+                    admit: { needed = $0.text; try $0.check(maxGiB: maxMemory) })
                 CLI.printToStandardError(
-                    "resuming \(trainer.model.config.summary) at epoch \(trainer.completedEpochs + 1), step \(trainer.step)")
+                    "resuming \(trainer.model.config.summary) at epoch \(trainer.completedEpochs + 1), step \(trainer.step), needs about \(needed)")
             } else {
                 for existing in [out, paths.state] where FileIO.exists(existing) && !force {
                     throw CharRNNError("\(existing) exists: use --resume to continue it or --force to start afresh")
@@ -40,11 +46,13 @@ struct TrainCommand: ParsableCommand {
                 let (vocabulary, tokens) = try CLI.readCorpus(corpus)
                 let settings = training.settings
                 let config = model.config(vocabularySize: vocabulary.count)
+                let estimate = try MemoryEstimate(training: config, settings: settings, corpusCharacters: tokens.count)
+                try estimate.check(maxGiB: maxMemory)
                 let network = CharRNNModel(config: config, vocabulary: vocabulary, seed: settings.seed)
                 trainer = try Trainer(model: network, settings: settings, tokens: tokens, paths: paths, metadata: metadata)
                 if force { try? FileIO.remove(paths.metrics) }
                 CLI.printToStandardError(
-                    "training \(config.summary), \(NumberText.grouped(config.parameterCount)) parameters on \(NumberText.grouped(trainer.trainTokens.count)) characters (validation \(NumberText.grouped(trainer.validationTokens.count)))"
+                    "training \(config.summary), \(NumberText.grouped(config.parameterCount)) parameters on \(NumberText.grouped(trainer.trainTokens.count)) characters (validation \(NumberText.grouped(trainer.validationTokens.count))), needs about \(estimate.text)"
                 )
             }
             Interrupt.install()

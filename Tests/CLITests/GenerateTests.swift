@@ -28,7 +28,10 @@ struct GenerateTests {
     @Test("greedy output on the tiny checkpoints is PyTorch's text, byte for byte", arguments: ["tiny-gru", "tiny-lstm"])
     func greedyGolden(name: String) throws {
         let g = try Self.golden(name)
-        for flags in [["--sampler", "greedy"], ["--temperature", "0"], ["--sampler", "gumbel", "--temperature", "0"]] {
+        for flags in [
+            ["--sampler", "greedy"], ["--temperature", "0"], ["--sampler", "gumbel", "--temperature", "0"],
+            ["--temperature", "1e-40"], ["--temperature", "0.0009"],
+        ] {
             let run = try Self.generate(
                 ["--checkpoint", Self.fixture("\(name).safetensors"), "--prime", g.prime, "--length", "\(g.length)"] + flags)
             #expect(run.status == 0)

@@ -223,11 +223,53 @@ struct CheckpointTests {
         #expect(zeroHidden?.contains("hidden size must be positive") == true, "\(zeroHidden ?? "")")
     }
 
+    @Test(
+        "a zero-element recurrent weight with an enormous H is refused, not an overflow",
+        arguments: [(Cell.gru, 4_611_686_018_427_387_904), (.gru, Int.max / 3 + 1), (.lstm, Int.max / 4 + 1), (.gru, 16_385)])
+    func enormousHidden(cell: Cell, hidden: Int) throws {
+        let message = try refusal {
+            $0.metadata["cell"] = cell.rawValue
+            $0.tensors["rnn.weight_hh_l0"] = Tensor(shape: [0, hidden], values: [])
+        }
+        #expect(
+            message?.contains("rnn.weight_hh_l0 has shape") == true || message?.contains("hidden size must be at most 16,384") == true,
+            "\(message ?? "")")
+    }
+
+    @Test("sizes past the documented bounds are refused on load and by ModelConfig")
+    func sizeBounds() throws {
+        let wide = try refusal { file in
+            file.tensors["embedding.weight"] = Tensor(shape: [10, 16_385], values: .init(repeating: 0, count: 163_850))
+        }
+        #expect(wide?.contains("embedding size must be at most 16,384, got 16,385") == true, "\(wide ?? "")")
+        for (config, message) in [
+            (ModelConfig(vocabularySize: 65_537), "vocabulary size must be at most 65,536, got 65,537"),
+            (ModelConfig(vocabularySize: 65, hiddenSize: Int.max), "hidden size must be at most 16,384, got 9,223,372,036,854,775,807"),
+            (ModelConfig(vocabularySize: 65, layers: 1_000_000), "layers must be at most 64, got 1,000,000"),
+        ] {
+            #expect(throws: CharRNNError(message)) { try config.validate() }
+        }
+        try ModelConfig(vocabularySize: 65_536, embeddingSize: 16_384, hiddenSize: 16_384, layers: 64).validate()
+    }
+
     @Test("NaN and infinite weights are refused, naming the tensor", arguments: [Float.nan, .infinity, -.infinity])
     func nonFinite(bad: Float) throws {
         let message = try refusal { $0.tensors["rnn.weight_hh_l1"]!.values[5] = bad }
         #expect(message?.contains("tensor rnn.weight_hh_l1 has a non-finite value") == true, "\(message ?? "")")
         #expect(message?.contains("index 5") == true)
+    }
+
+    @Test("finite weights whose outputs overflow (fc ±3e38, a huge embedding) are refused on load")
+    func overflowingWeights() throws {
+        let fc = try refusal { file in
+            let n = file.tensors["fc.weight"]!.values.count
+            file.tensors["fc.weight"]!.values = (0..<n).map { $0 % 2 == 0 ? 3e38 : -3e38 }
+        }
+        #expect(fc?.contains("tensor fc.weight can make the outputs non-finite") == true, "\(fc ?? "")")
+        let embedding = try refusal { $0.tensors["embedding.weight"]!.values[0] = 1e38 }
+        #expect(embedding?.contains("tensor rnn.weight_ih_l0 can make the outputs non-finite") == true)
+        let hidden = try refusal { $0.tensors["rnn.bias_hh_l1"]!.values[0] = -3e38 }
+        #expect(hidden?.contains("tensor rnn.weight_hh_l1 can make the outputs non-finite") == true)
     }
 
     @Test("missing or unknown format and cell are refused")

@@ -192,6 +192,23 @@ struct SamplingTests {
         }
     }
 
+    @Test(
+        "a temperature below the floor is greedy, not uniform: 1/T would overflow",
+        arguments: [Float(1e-40), .leastNonzeroMagnitude, 1e-30, 0.000_999])
+    func subnormalTemperatureIsGreedy(temperature: Float) throws {
+        let settings = SamplerSettings(method: .multinomial, temperature: temperature)
+        #expect(settings.isDeterministic)
+        #expect(settings.summary == "multinomial T=\(temperature) (greedy)")
+        for seed in UInt64(1)...10 {
+            let logits = randomLogits(65, seed: seed)
+            let argmax = logits.indices.max { logits[$0] < logits[$1] }!
+            let sampler = try Sampler(settings: settings, vocabularySize: 65, seed: seed)
+            for _ in 0..<20 { #expect(sampler.sample(logits: logits) == argmax) }
+            #expect(sampler.entropy == 0)
+        }
+        #expect(!SamplerSettings(temperature: SamplerSettings.minimumTemperature).isDeterministic)
+    }
+
     @Test("adding a constant to every logit changes nothing")
     func shiftInvariance() throws {
         // Multiples of 1/64 shifted by 16 are exact in Float, so the results must be identical.

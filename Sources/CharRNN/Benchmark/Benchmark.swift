@@ -1,5 +1,20 @@
 /// Throughput and latency on synthetic data: what `charrnn bench` reports.
 public enum Benchmark {
+    /// The longest one measurement may be asked to run (an hour), and the most BLAS threads
+    /// (OpenBLAS itself stops far below): beyond them a request is a mistake, not a benchmark.
+    public static let maxSeconds = 3600.0
+    public static let maxThreads = 1024
+
+    /// Throws a one-line `CharRNNError` for a duration or thread count out of range.
+    public static func validate(seconds: Double, threads: [(name: String, count: Int)]) throws {
+        guard seconds > 0, seconds <= maxSeconds else {
+            throw CharRNNError("--seconds must be in (0, \(Int(maxSeconds))], got \(seconds)")
+        }
+        for (name, count) in threads where !(1...maxThreads).contains(count) {
+            throw CharRNNError("\(name) must be in 1…\(maxThreads), got \(count)")
+        }
+    }
+
     /// Full training steps (forward, backward, clip, Adam) on random tokens for about `seconds`;
     /// returns the median characters per second over the timed steps and how many were timed.
     /// Applies `compute` to OpenBLAS first: call it only while nothing else computes.
@@ -70,8 +85,13 @@ public enum Benchmark {
         return (0..<n).map { _ in Int32(rng.nextInt(below: V)) }
     }
 
-    /// V distinct printable scalars, for models that need a vocabulary but no text.
+    /// V distinct scalars from U+0100 up, the surrogates (U+D800…U+DFFF, not scalars) skipped,
+    /// for models that need a vocabulary but no text. V ≤ `ModelConfig.maxVocabularySize`.
     static func syntheticVocabulary(_ V: Int) -> Vocabulary {
-        try! Vocabulary(symbols: (0..<V).map { String(UnicodeScalar(0x100 + UInt32($0))!) })
+        try! Vocabulary(
+            symbols: (0..<UInt32(V)).map { i in
+                let value = 0x100 + i
+                return String(UnicodeScalar(value < 0xD800 ? value : value + 0x800)!)
+            })
     }
 }

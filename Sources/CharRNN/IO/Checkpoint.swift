@@ -41,6 +41,10 @@ public struct Checkpoint {
             }
             parameters.set(entry.name, values)
         }
+        if let (tensor, bound) = OutputBound.firstOverflow(config, parameters) {
+            throw fail(
+                "tensor \(tensor) can make the outputs non-finite: its rows reach \(bound), past \(OutputBound.limit)")
+        }
         return Checkpoint(
             config: config, vocabulary: vocabulary, parameters: parameters,
             metadata: file.metadata.filter { !reservedKeys.contains($0.key) })
@@ -107,7 +111,10 @@ public struct Checkpoint {
             throw fail("embedding.weight has \(embedding[0]) rows but the vocabulary has \(vocabulary.count) symbols")
         }
         let recurrent = tensors["rnn.weight_hh_l0"]!.shape
-        guard recurrent.count == 2, recurrent[0] == cell.gateCount * recurrent[1] else {
+        guard recurrent.count == 2,
+            case (let gates, false) = cell.gateCount.multipliedReportingOverflow(by: recurrent[1]),
+            recurrent[0] == gates
+        else {
             let cellName = cell.rawValue.uppercased()
             throw fail("rnn.weight_hh_l0 has shape \(recurrent), expected [\(cell.gateCount)·H, H] for \(cellName)")
         }

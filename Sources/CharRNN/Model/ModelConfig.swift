@@ -20,12 +20,26 @@ public struct ModelConfig: Equatable, Sendable {
         self.dropout = dropout
     }
 
+    /// Upper bounds on each size, so that no size computed from them overflows and no model
+    /// is larger than a machine can hold: V ≤ 65,536 covers any corpus's distinct characters (a
+    /// CJK text has about 20,000); E and H ≤ 16,384 already make a 3.2-billion-parameter GRU
+    /// layer (13 GB, 52 GB in training); 64 stacked layers is far past what trains.
+    public static let maxVocabularySize = 65_536
+    public static let maxEmbeddingSize = 16_384
+    public static let maxHiddenSize = 16_384
+    public static let maxLayers = 64
+
     public func validate() throws {
-        for (name, value) in [
-            ("vocabulary size", vocabularySize), ("embedding size", embeddingSize),
-            ("hidden size", hiddenSize), ("layers", layers),
-        ] where value < 1 {
-            throw CharRNNError("\(name) must be positive, got \(value)")
+        for (name, value, limit) in [
+            ("vocabulary size", vocabularySize, Self.maxVocabularySize),
+            ("embedding size", embeddingSize, Self.maxEmbeddingSize),
+            ("hidden size", hiddenSize, Self.maxHiddenSize), ("layers", layers, Self.maxLayers),
+        ] {
+            guard value >= 1 else { throw CharRNNError("\(name) must be positive, got \(value)") }
+            guard value <= limit else {
+                throw CharRNNError(
+                    "\(name) must be at most \(NumberText.grouped(limit)), got \(NumberText.grouped(value))")
+            }
         }
         guard dropout >= 0, dropout < 1 else {
             throw CharRNNError("dropout must be in [0, 1), got \(dropout)")
@@ -35,7 +49,7 @@ public struct ModelConfig: Equatable, Sendable {
     /// Input width of layer k: E for the first layer, H above it.
     public func inputSize(layer k: Int) -> Int { k == 0 ? embeddingSize : hiddenSize }
 
-    /// Every parameter tensor, named and ordered as a PyTorch `state_dict` of
+    /// Every parameter tensor of a validated config, named and ordered as a PyTorch `state_dict` of
     /// `embedding` / `rnn` (batch_first) / `fc`.
     public var parameterShapes: [(name: String, shape: [Int])] {
         let gates = cell.gateCount * hiddenSize

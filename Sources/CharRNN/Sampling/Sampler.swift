@@ -22,7 +22,7 @@ public final class Sampler {
     /// scratch[V]
     private let scratch: UnsafeMutablePointer<Float>
     private let ranking: TokenRanking
-    /// Set when the prepared distribution is a point mass (greedy, T = 0).
+    /// Set when the prepared distribution is a point mass (greedy, T below the minimum).
     private var forcedToken: Int?
     /// log Σ exp(scores) of the prepared distribution.
     private var logNormalizer: Double = 0

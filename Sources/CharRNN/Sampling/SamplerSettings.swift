@@ -4,7 +4,7 @@
 /// Pipeline (see docs/sampling.md): temperature → top-k → top-p → min-p → renormalise → draw.
 public struct SamplerSettings: Equatable, Sendable {
     public var method: SamplingMethod
-    /// Divides the logits. 0 means greedy; must be finite and ≥ 0.
+    /// Divides the logits. Below `minimumTemperature` (0 included) means greedy; must be finite and ≥ 0.
     public var temperature: Float
     /// Keep only the k most likely characters (k ≥ 1); nil keeps all.
     public var topK: Int?
@@ -26,6 +26,11 @@ public struct SamplerSettings: Equatable, Sendable {
 
     public static let greedy = SamplerSettings(method: .greedy)
 
+    /// Temperatures below this act as 0 (greedy). Dividing by a sub-normal T overflows 1/T to
+    /// infinity, which would turn every logit into ±∞ and sample uniformly; at T = 0.001 a logit
+    /// gap of 0.01 is already a factor e¹⁰ ≈ 22,000, so nothing is lost.
+    public static let minimumTemperature: Float = 1e-3
+
     /// Throws a `CharRNNError` naming the first out-of-range setting; nothing is clamped.
     public func validate() throws {
         guard temperature.isFinite, temperature >= 0 else {
@@ -42,13 +47,14 @@ public struct SamplerSettings: Equatable, Sendable {
         }
     }
 
-    /// Whether every draw is the argmax: the greedy method, or temperature 0.
-    public var isDeterministic: Bool { method == .greedy || temperature == 0 }
+    /// Whether every draw is the argmax: the greedy method, or a temperature below the minimum.
+    public var isDeterministic: Bool { method == .greedy || temperature < Self.minimumTemperature }
 
     /// "multinomial T=0.8 top-k=40 top-p=0.95", "greedy": for labels and status lines.
     public var summary: String {
         if method == .greedy { return "greedy" }
         if temperature == 0 { return "\(method.rawValue) T=0 (greedy)" }
+        if isDeterministic { return "\(method.rawValue) T=\(temperature) (greedy)" }
         var parts = ["\(method.rawValue) T=\(temperature)"]
         if let topK { parts.append("top-k=\(topK)") }
         if let topP { parts.append("top-p=\(topP)") }
@@ -68,8 +74,8 @@ public struct SamplerSettings: Equatable, Sendable {
 
     /// One paragraph for `--help` and the terminal UI's help screen.
     public static let pipelineDescription = """
-        Sampling pipeline, in this order: the logits are divided by the temperature (T = 0 or \
-        --sampler greedy picks the most likely character); top-k keeps the k most likely \
+        Sampling pipeline, in this order: the logits are divided by the temperature (T below \
+        0.001, T = 0 included, or --sampler greedy picks the most likely character); top-k keeps the k most likely \
         characters; top-p keeps the smallest set of the remaining most likely characters whose \
         probability reaches p; min-p keeps those whose probability is at least min-p times the \
         largest; the kept probabilities are renormalised to sum to 1 and the next character is \

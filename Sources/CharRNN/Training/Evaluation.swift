@@ -1,12 +1,25 @@
 import RealModule
 
 public enum Evaluation {
-    /// Runs in chunks of `chunk` characters; the state carries across chunks.
+    /// The logits of one chunk, [chunk, V] floats, stay within this (16 MB, twice with their
+    /// gradient buffer): a 65,536-symbol vocabulary is scored 64 characters at a time.
+    public static let maxChunkLogits = 1 << 22
+
+    /// The chunk length `evaluate` uses: `chunk`, shortened for a large vocabulary.
+    public static func chunkLength(_ chunk: Int, vocabularySize: Int) -> Int {
+        max(1, min(chunk, maxChunkLogits / vocabularySize))
+    }
+
+    /// Runs in chunks of at most `chunk` characters (see `chunkLength`); the state carries
+    /// across chunks. A model whose
+    /// outputs turn non-finite (weights that overflow) is an error naming the first character
+    /// it could not score — never a NaN or infinite figure.
     public static func evaluate(
         _ model: CharRNNModel, tokens: [Int32], chunk: Int = 1000, compute: ComputePolicy
     ) throws -> EvaluationResult {
         let n = tokens.count - 1
         guard n >= 1 else { throw CharRNNError("text to evaluate needs at least 2 characters, has \(tokens.count)") }
+        let chunk = chunkLength(chunk, vocabularySize: model.config.vocabularySize)
         var graphs: [Int: SequenceGraph] = [:]
         var carried: SequenceGraph?
         var total = 0.0
@@ -20,9 +33,14 @@ public enum Evaluation {
             } else {
                 graph.resetState()
             }
-            total += tokens.withUnsafeBufferPointer {
+            let nats = tokens.withUnsafeBufferPointer {
                 graph.forward(inputs: $0.baseAddress! + start, targets: $0.baseAddress! + start + 1)
             }
+            if let step = graph.firstNonFiniteStep() {
+                // Counted from 1, as a reader counts: step t predicts character start + t + 1 (from 0).
+                throw CharRNNError("non-finite outputs at character \(start + step + 2): the model's weights overflow")
+            }
+            total += nats
             carried = graph
             start += length
         }
@@ -31,6 +49,21 @@ public enum Evaluation {
 }
 
 extension SequenceGraph {
+    /// The first step (batch 1) whose logits are not all finite or so far apart that the loss
+    /// lse − logit would overflow; nil when every step's are usable.
+    func firstNonFiniteStep() -> Int? {
+        let V = model.config.vocabularySize
+        return (0..<batch * steps).first { row in
+            let l = UnsafeBufferPointer(start: logits.pointer + row * V, count: V)
+            var low = Float.infinity, high = -Float.infinity
+            for x in l {
+                guard x.isFinite else { return true }
+                (low, high) = (min(low, x), max(high, x))
+            }
+            return !(high - low).isFinite
+        }
+    }
+
     /// This graph's initial state := the final state of `other` (same model, batch).
     func copyInitialState(fromFinalStateOf other: SequenceGraph) {
         for (mine, theirs) in zip(layers, other.layers) {

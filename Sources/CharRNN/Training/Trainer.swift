@@ -135,7 +135,12 @@ public final class Trainer {
 
     /// Validation, the best checkpoint, the training state and the metrics line of an epoch.
     private func finishEpoch(seconds: Double, charactersPerSecond: Double) throws -> EpochSummary {
-        let validation = try Evaluation.evaluate(model, tokens: validationTokens, compute: compute)
+        let validation: EvaluationResult
+        do {
+            validation = try Evaluation.evaluate(model, tokens: validationTokens, compute: compute)
+        } catch let error as CharRNNError {
+            throw CharRNNError("training diverged by step \(step): validation: \(error.message); try a lower --lr")
+        }
         let trainLoss = epochLossSum / Double(plan.batchesPerEpoch)
         completedEpochs += 1
         batchIndex = 0

@@ -24,11 +24,23 @@ public struct TrainingSettings: Equatable, Sendable {
         return (tokens[..<trainCount], tokens[trainCount...])
     }
 
+    /// Upper bounds that keep every count derived from the settings (B·T characters a batch,
+    /// steps a run) far from overflow: batches of 65,536 sequences of 65,536 characters are
+    /// already more than any machine holds (the memory estimate refuses them first).
+    public static let maxBatchSize = 65_536
+    public static let maxSequenceLength = 65_536
+    public static let maxEpochs = 1_000_000
+
     public func validate() throws {
-        for (name, value) in [
-            ("batch size", batchSize), ("sequence length", sequenceLength), ("epochs", epochs),
-        ] where value < 1 {
-            throw CharRNNError("\(name) must be positive, got \(value)")
+        for (name, value, limit) in [
+            ("batch size", batchSize, Self.maxBatchSize), ("sequence length", sequenceLength, Self.maxSequenceLength),
+            ("epochs", epochs, Self.maxEpochs),
+        ] {
+            guard value >= 1 else { throw CharRNNError("\(name) must be positive, got \(value)") }
+            guard value <= limit else {
+                throw CharRNNError(
+                    "\(name) must be at most \(NumberText.grouped(limit)), got \(NumberText.grouped(value))")
+            }
         }
         guard learningRate > 0, learningRate.isFinite else {
             throw CharRNNError("learning rate must be positive, got \(learningRate)")

@@ -37,10 +37,11 @@ extension Trainer {
     }
 
     /// Continues the run saved at `paths.state` on the same corpus. `epochs` may raise the
-    /// number of epochs; every other setting comes from the state.
+    /// number of epochs; every other setting comes from the state. `admit` sees the run's memory
+    /// estimate before its buffers are allocated, and may refuse it.
     public static func resume(
         paths: TrainingPaths, corpus: (Vocabulary) throws -> [Int32], epochs: Int? = nil,
-        metadata: [String: String] = [:]
+        metadata: [String: String] = [:], admit: (MemoryEstimate) throws -> Void = { _ in }
     ) throws -> Trainer {
         let name = paths.state
         guard FileIO.exists(name) else {
@@ -54,8 +55,9 @@ extension Trainer {
             guard let v = meta[key] else { throw fail("missing \(key)") }
             return v
         }
-        func integer(_ key: String) throws -> Int {
+        func integer(_ key: String, atMost limit: Int = .max) throws -> Int {
             guard let v = Int(try value(key)), v >= 0 else { throw fail("\(key) is not a count") }
+            guard v <= limit else { throw fail("\(key) is \(v), more than \(limit)") }
             return v
         }
         func rng(_ key: String) throws -> RandomGenerator {
@@ -69,25 +71,45 @@ extension Trainer {
         let model = CharRNNModel(checkpoint: checkpoint)
         var settings = try TrainingSettings(metadata: checkpoint.metadata, name: name)
         settings.epochs = try epochs ?? integer("state.epochs")
+        do { try settings.validate() } catch let error as CharRNNError {
+            throw fail("train settings: \(error.message)")
+        }
         let tokens = try corpus(model.vocabulary)
         guard try integer("state.corpus_characters") == tokens.count,
             try value("state.corpus_fingerprint") == fingerprint(tokens)
         else { throw fail("the corpus differs from the one this run was trained on") }
+        try admit(try MemoryEstimate(training: model.config, settings: settings, corpusCharacters: tokens.count))
         let trainer = try Trainer(
             model: model, settings: settings, tokens: tokens, paths: paths,
             metadata: checkpoint.metadata.filter { !$0.key.hasPrefix("train.") && !["epoch", "step", "val_nats_per_char", "val_characters"].contains($0.key) }
                 .merging(metadata) { _, new in new })
-        trainer.completedEpochs = try integer("state.completed_epochs")
-        trainer.batchIndex = try integer("state.batch_index")
-        guard let best = Double(try value("state.best_val")), let lossSum = Double(try value("state.epoch_loss_sum"))
-        else { throw fail("state.best_val or state.epoch_loss_sum is not a number") }
+        // Every position must be one this run could have reached: step = epochs done × batches
+        // per epoch + batches done, losses are finite (the best is +∞ before the first epoch).
+        let batches = trainer.plan.batchesPerEpoch
+        let savedEpochs = try integer("state.epochs", atMost: TrainingSettings.maxEpochs)
+        let completed = try integer("state.completed_epochs", atMost: savedEpochs)
+        let batchIndex = try integer("state.batch_index", atMost: batches - 1)
+        let step = try integer("state.step")
+        let reached = completed * batches + batchIndex
+        guard step == reached else {
+            throw fail(
+                "state.step is \(step) but \(completed) epochs of \(batches) batches and \(batchIndex) more make \(reached)")
+        }
+        guard let best = Double(try value("state.best_val")), best >= 0, !best.isNaN else {
+            throw fail("state.best_val is \(try value("state.best_val")), not a loss (a number ≥ 0 or inf)")
+        }
+        guard let lossSum = Double(try value("state.epoch_loss_sum")), lossSum >= 0, lossSum.isFinite else {
+            throw fail("state.epoch_loss_sum is \(try value("state.epoch_loss_sum")), not a finite sum of losses ≥ 0")
+        }
+        trainer.completedEpochs = completed
+        trainer.batchIndex = batchIndex
         trainer.bestValidation = best
         trainer.epochLossSum = lossSum
         trainer.dataRNG = try rng("state.data_rng")
         trainer.dropoutRNG = try rng("state.dropout_rng")
         let moments = file.tensors.filter { $0.key.hasPrefix("state.") }
             .reduce(into: [String: [Float]]()) { $0[String($1.key.dropFirst("state.".count))] = $1.value.values }
-        do { try trainer.optimizer.restore(step: try integer("state.step"), tensors: moments) } catch let e as CharRNNError {
+        do { try trainer.optimizer.restore(step: step, tensors: moments) } catch let e as CharRNNError {
             throw fail(e.message)
         }
         if settings.order == .statefulStreams {
