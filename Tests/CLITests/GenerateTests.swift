@@ -90,9 +90,9 @@ struct GenerateTests {
             let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
             #expect(object["step"] as? Int == i)
             characters += try #require(object["character"] as? String)
-            let entropy = try #require(object["entropy"] as? Double)
-            let surprisal = try #require(object["surprisal"] as? Double)
-            #expect(entropy >= 0 && surprisal >= 0 && object["surprisal_t1"] is Double)
+            let entropy = try #require(object["entropy_bits"] as? Double)
+            let surprisal = try #require(object["surprisal_bits"] as? Double)
+            #expect(entropy >= 0 && surprisal >= 0 && object["surprisal_t1_bits"] is Double)
             let top = try #require(object["top"] as? [[String: Any]])
             #expect(top.count == 5)
             let ps = top.compactMap { $0["p"] as? Double }

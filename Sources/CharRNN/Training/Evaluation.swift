@@ -1,9 +1,11 @@
 import RealModule
 
 public enum Evaluation {
-    /// Runs in chunks of `chunk` characters; the state carries across chunks.
+    /// Runs in chunks of `chunk` characters; the state carries across chunks. `progress` gets the
+    /// characters scored so far and the total after each chunk.
     public static func evaluate(
-        _ model: CharRNNModel, tokens: [Int32], chunk: Int = 1000, compute: ComputePolicy
+        _ model: CharRNNModel, tokens: [Int32], chunk: Int = 1000, compute: ComputePolicy,
+        progress: (_ scored: Int, _ total: Int) -> Void = { _, _ in }
     ) throws -> EvaluationResult {
         let n = tokens.count - 1
         guard n >= 1 else { throw CharRNNError("text to evaluate needs at least 2 characters, has \(tokens.count)") }
@@ -25,6 +27,7 @@ public enum Evaluation {
             }
             carried = graph
             start += length
+            progress(start, n)
         }
         return EvaluationResult(characters: n, natsPerCharacter: total / Double(n))
     }
