@@ -51,17 +51,8 @@ struct EvalCommand: ParsableCommand {
                 tokens = try model.vocabulary.encodeAll(scalars, what: text)
             }
             if let f = heldOut { tokens = Array(TrainingSettings.split(tokens, validationFraction: f).heldOut) }
-            let showProgress = CLI.standardErrorIsTerminal && tokens.count >= Self.progressThreshold
-            var shownPercent: Int?
-            defer { if shownPercent != nil { CLI.printToStandardError("\r\u{1B}[2K", terminator: "") } }
-            let r = try Evaluation.evaluate(model, tokens: tokens, compute: .streamingFromEnvironment()) {
-                scored, total in
-                let percent = 100 * scored / total
-                guard showProgress, percent != shownPercent else { return }
-                shownPercent = percent
-                CLI.printToStandardError(
-                    "\r\u{1B}[2Kscoring: \(percent)% of \(NumberText.grouped(total)) characters", terminator: "")
-            }
+            let r = try Self.evaluate(
+                model, tokens: tokens, showingProgress: CLI.standardErrorIsTerminal && tokens.count >= Self.progressThreshold)
             if json {
                 var line: JSONObject = [
                     "chars": .integer(r.characters), "nats_per_char": .double(r.natsPerCharacter),
@@ -75,6 +66,20 @@ struct EvalCommand: ParsableCommand {
                     "  \(NumberText.fixed(r.natsPerCharacter, decimals: 4)) nats/char, \(NumberText.fixed(r.bitsPerCharacter, decimals: 4)) bits/char, perplexity \(NumberText.fixed(r.perplexity, decimals: 3))"
                 )
             }
+        }
+    }
+
+    /// The evaluation, with a progress line redrawn on stderr at each whole percent when `showingProgress`,
+    /// cleared at the end.
+    static func evaluate(_ model: CharRNNModel, tokens: [Int32], showingProgress: Bool) throws -> EvaluationResult {
+        var shownPercent: Int?
+        defer { if shownPercent != nil { CLI.printToStandardError("\r\u{1B}[2K", terminator: "") } }
+        return try Evaluation.evaluate(model, tokens: tokens, compute: .streamingFromEnvironment()) { scored, total in
+            let percent = 100 * scored / total
+            guard showingProgress, percent != shownPercent else { return }
+            shownPercent = percent
+            CLI.printToStandardError(
+                "\r\u{1B}[2Kscoring: \(percent)% of \(NumberText.grouped(total)) characters", terminator: "")
         }
     }
 

@@ -139,10 +139,10 @@ struct GenerateTests {
     }
 
     @Test("malformed flags are usage errors, not crashes", arguments: [
-        ["--sampler", "nucleus"], ["--length", "many"], ["--top-k", "2.5"], ["--bogus"], [],
+        ["--sampler", "nucleus"], ["--length", "many"], ["--top-k", "2.5"], ["--bogus"], ["--length"],
     ])
     func usageErrors(flags: [String]) throws {
-        let args = flags.isEmpty ? [] : ["--checkpoint", Self.fixture("tiny-gru.safetensors")] + flags
+        let args = ["--checkpoint", Self.fixture("tiny-gru.safetensors")] + flags
         let run = try Self.generate(args)
         #expect(run.status == 64)
         #expect(run.stdout.isEmpty)
