@@ -51,8 +51,8 @@ struct EvalCommand: ParsableCommand {
                 tokens = try model.vocabulary.encodeAll(scalars, what: text)
             }
             if let f = heldOut { tokens = Array(TrainingSettings.split(tokens, validationFraction: f).heldOut) }
-            let r = try Self.evaluate(
-                model, tokens: tokens, showingProgress: CLI.standardErrorIsTerminal && tokens.count >= Self.progressThreshold)
+            let long = tokens.count >= Self.progressThreshold
+            let r = try Self.evaluate(model, tokens: tokens, showingProgress: long && CLI.standardErrorIsTerminal)
             if json {
                 var line: JSONObject = [
                     "chars": .integer(r.characters), "nats_per_char": .double(r.natsPerCharacter),

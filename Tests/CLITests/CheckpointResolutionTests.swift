@@ -4,11 +4,10 @@ import Testing
 extension CharRNNBinary {
     /// A copy of the binary at `<folder>/bin/charrnn`, outside any package: it finds checkpoints
     /// only in ./checkpoints and in `<folder>/share/charrnn/checkpoints`.
-    static func strayCopy(in folder: String? = nil) throws -> String {
-        let prefix = try folder ?? temporaryFolder()
-        try FileManager.default.createDirectory(atPath: prefix + "/bin", withIntermediateDirectories: true)
-        try FileManager.default.copyItem(atPath: try path(), toPath: prefix + "/bin/charrnn")
-        return prefix + "/bin/charrnn"
+    static func strayCopy(in folder: String) throws -> String {
+        try FileManager.default.createDirectory(atPath: folder + "/bin", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: try path(), toPath: folder + "/bin/charrnn")
+        return folder + "/bin/charrnn"
     }
 }
 
@@ -68,7 +67,8 @@ struct CheckpointResolutionTests {
         let prefix = try temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: prefix) }
         let binary = try CharRNNBinary.strayCopy(in: prefix)
-        let hint = "no checkpoint found: pass --checkpoint FILE (the shipped ones are in \(CharRNNBinary.packageRoot)/checkpoints)"
+        let hint =
+            "no checkpoint found: pass --checkpoint FILE (the shipped ones are in \(CharRNNBinary.packageRoot)/checkpoints)"
         for command in ["generate", "play"] {
             expectOneLineFailure(
                 try CharRNNBinary.run([command, "--length", "5"], in: prefix, executable: binary), mentioning: hint)
@@ -77,15 +77,16 @@ struct CheckpointResolutionTests {
 
     @Test("--help of generate and play states the shared default checkpoint and the defaults that differ")
     func helpStatesDefaults() throws {
-        for command in ["generate", "play"] {
-            let help = try charrnn([command, "--help"]).stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
-            #expect(help.contains("Default: shakespeare-gru512.safetensors (else the first .safetensors file) in ./checkpoints"))
-            #expect(help.contains("PREFIX/share/charrnn/checkpoints"))
-            #expect(help.contains("both use the same default checkpoint"))
+        func help(_ command: String) throws -> String {
+            try charrnn([command, "--help"]).stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
         }
-        let generate = try charrnn(["generate", "--help"]).stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
-        #expect(generate.contains("--temperature 1.0 (play: 0.8), --length 200 (play: 500)"))
-        let play = try charrnn(["play", "--help"]).stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
-        #expect(play.contains("--temperature 0.8 (generate: 1.0), --length 500 (generate: 200)"))
+        for command in ["generate", "play"] {
+            let text = try help(command)
+            #expect(text.contains("Default: shakespeare-gru512.safetensors (else the first .safetensors file) in ./checkpoints"))
+            #expect(text.contains("PREFIX/share/charrnn/checkpoints"))
+            #expect(text.contains("both use the same default checkpoint"))
+        }
+        #expect(try help("generate").contains("--temperature 1.0 (play: 0.8), --length 200 (play: 500)"))
+        #expect(try help("play").contains("--temperature 0.8 (generate: 1.0), --length 500 (generate: 200)"))
     }
 }

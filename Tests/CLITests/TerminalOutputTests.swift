@@ -51,7 +51,8 @@ struct TerminalOutputTests {
         let afterProgress = try #require(terminal.stdout.components(separatedBy: clear).last)
         #expect(afterProgress.replacingOccurrences(of: "\r\n", with: "\n") == piped.stdout)
 
-        let short = try charrnnOnTerminal(["eval", "--checkpoint", tinyGRU, "--text", CharRNNBinary.fixture("tiny-gru.eval.txt")])
+        let short = try charrnnOnTerminal(
+            ["eval", "--checkpoint", tinyGRU, "--text", CharRNNBinary.fixture("tiny-gru.eval.txt")])
         #expect(short.status == 0 && !short.stdout.contains("scoring"))
     }
 

@@ -30,8 +30,8 @@ public struct SafetensorsFile: Equatable, Sendable {
         }
         let declared = bytes[0..<8].enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * $1.offset) }
         // A header length that cannot be one with no JSON object after it: some other kind of file.
-        guard declared <= UInt64(min(maximumHeaderLength, bytes.count - 8)) || bytes.dropFirst(8).first == UInt8(ascii: "{")
-        else {
+        let possible = declared <= UInt64(min(maximumHeaderLength, bytes.count - 8))
+        guard possible || bytes.dropFirst(8).first == UInt8(ascii: "{") else {
             throw fail("not a charrnn checkpoint (safetensors header missing)")
         }
         guard declared <= UInt64(maximumHeaderLength) else {

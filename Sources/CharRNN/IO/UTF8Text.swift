@@ -15,7 +15,8 @@ public enum UTF8Text {
                 return scalars
             case .error:
                 throw CharRNNError(
-                    "\(name): invalid UTF-8 at byte offset \(offset) (if it is Latin-1: iconv -f LATIN1 -t UTF-8 FILE > NEW)")
+                    "\(name): invalid UTF-8 at byte offset \(offset) (if it is Latin-1: iconv -f LATIN1 -t UTF-8 FILE > NEW)"
+                )
             }
         }
     }
