@@ -2,8 +2,12 @@
 # Both install what is missing first (system packages through apt).
 SWIFT ?= swift
 CHECKPOINT ?= checkpoints/shakespeare-gru512.safetensors
+# `make install` puts the release binary in $(PREFIX)/bin and the shipped checkpoints in
+# $(PREFIX)/share/charrnn/checkpoints, where the installed binary looks for them.
+PREFIX ?= /usr/local
+SHARE = $(DESTDIR)$(PREFIX)/share/charrnn
 
-.PHONY: run test interop-test deps build release bench clean
+.PHONY: run test interop-test deps build release bench clean install uninstall
 
 run: release
 	.build/release/charrnn play --checkpoint $(CHECKPOINT)
@@ -30,3 +34,12 @@ bench: release
 
 clean:
 	rm -rf .build
+
+install: release
+	install -d $(DESTDIR)$(PREFIX)/bin $(SHARE)/checkpoints
+	install -m 755 .build/release/charrnn $(DESTDIR)$(PREFIX)/bin/charrnn
+	install -m 644 checkpoints/*.safetensors checkpoints/README.md $(SHARE)/checkpoints
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/charrnn
+	rm -rf $(SHARE)

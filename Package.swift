@@ -17,8 +17,9 @@ let package = Package(
     targets: [
         .systemLibrary(
             name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
-        .systemLibrary(
-            name: "CNCursesW", pkgConfig: "ncursesw", providers: [.apt(["libncursesw5-dev"])]),
+        // No pkgConfig: ncursesw's cflags carry -D flags SwiftPM prohibits (and drops, with a
+        // warning). The shim defines what it needs; the modulemap links the library.
+        .systemLibrary(name: "CNCursesW", providers: [.apt(["libncursesw5-dev"])]),
         // The engine: no front end, no curses, no argument parsing.
         .target(
             name: "CharRNN",

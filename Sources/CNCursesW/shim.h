@@ -1,5 +1,5 @@
-// SwiftPM drops ncursesw's -D flags from pkg-config: define them before the include,
-// or cchar_t and wget_wch vanish.
+// ncursesw's pkg-config cflags are not used (SwiftPM prohibits their -D flags): define what
+// they would before the include, or cchar_t and wget_wch vanish.
 #ifndef _XOPEN_SOURCE_EXTENDED
 #define _XOPEN_SOURCE_EXTENDED 1
 #endif

@@ -9,17 +9,26 @@ struct EvalCommand: ParsableCommand {
         discussion: """
             Scores text[1…] given text[…n−2], starting from a zero state and carrying it through \
             the whole text. Characters outside the vocabulary map to [UNK] when the vocabulary has \
-            it; otherwise they are listed and the command fails. --held-out F scores only the \
+            it; otherwise they are listed and the command fails. --skip-unknown leaves them out \
+            instead (even with [UNK]), scores the rest as one text and says on stderr how many \
+            were left out, and which. --held-out F scores only the \
             last fraction F of the text: on the training corpus with F = --val-fraction, that is the \
-            tail `charrnn train` held out, and the figure equals its validation loss.
+            tail `charrnn train` held out, and the figure equals its validation loss. On a \
+            terminal, texts of \(NumberText.grouped(progressThreshold)) characters or more show a \
+            progress line on stderr while they are scored.
             """)
+
+    static let progressThreshold = 100_000
 
     @Option(help: "A charrnn-v1 checkpoint.") var checkpoint: String
     @Option(help: "UTF-8 text to score.") var text: String
     @Option(
         parsing: .unconditional, help: "Score only the last FRACTION of the text's characters (train's held-out tail).")
     var heldOut: Double?
-    @Flag(help: "Print one JSON line: chars, nats_per_char, bits_per_char, perplexity.") var json = false
+    @Flag(help: "Leave out characters outside the vocabulary (listed on stderr) instead of failing.")
+    var skipUnknown = false
+    @Flag(help: "Print one JSON line: chars, nats_per_char, bits_per_char, perplexity (and skipped).")
+    var json = false
 
     func validate() throws {
         if let f = heldOut, !(f > 0 && f < 1) {
@@ -30,14 +39,26 @@ struct EvalCommand: ParsableCommand {
     func run() throws {
         try CLI.reportingErrors {
             let model = try CharRNNModel.load(path: checkpoint)
-            var tokens = try model.vocabulary.encodeAll(try UTF8Text.read(path: text), what: text)
+            let scalars = try UTF8Text.read(path: text)
+            var tokens: [Int32]
+            var skippedCount: Int?
+            if skipUnknown {
+                let (ids, skipped) = model.vocabulary.encodeSkippingUnknown(scalars)
+                tokens = ids
+                skippedCount = skipped.values.reduce(0, +)
+                if !skipped.isEmpty { CLI.printToStandardError("charrnn: " + Self.skippedNote(skipped)) }
+            } else {
+                tokens = try model.vocabulary.encodeAll(scalars, what: text)
+            }
             if let f = heldOut { tokens = Array(TrainingSettings.split(tokens, validationFraction: f).heldOut) }
-            let r = try Evaluation.evaluate(model, tokens: tokens, compute: .forCommand(training: false))
+            let long = tokens.count >= Self.progressThreshold
+            let r = try Self.evaluate(model, tokens: tokens, showingProgress: long && CLI.standardErrorIsTerminal)
             if json {
-                let line: JSONObject = [
+                var line: JSONObject = [
                     "chars": .integer(r.characters), "nats_per_char": .double(r.natsPerCharacter),
                     "bits_per_char": .double(r.bitsPerCharacter), "perplexity": .double(r.perplexity),
                 ]
+                if let skippedCount { line["skipped"] = .integer(skippedCount) }
                 print(line.text(spaced: true))
             } else {
                 print("\(text): \(NumberText.grouped(r.characters)) characters scored")
@@ -46,5 +67,28 @@ struct EvalCommand: ParsableCommand {
                 )
             }
         }
+    }
+
+    /// The evaluation, with a progress line redrawn on stderr at each whole percent when `showingProgress`,
+    /// cleared at the end.
+    static func evaluate(_ model: CharRNNModel, tokens: [Int32], showingProgress: Bool) throws -> EvaluationResult {
+        var shownPercent: Int?
+        defer { if shownPercent != nil { CLI.printToStandardError("\r\u{1B}[2K", terminator: "") } }
+        return try Evaluation.evaluate(model, tokens: tokens, compute: .forCommand(training: false)) { scored, total in
+            let percent = 100 * scored / total
+            guard showingProgress, percent != shownPercent else { return }
+            shownPercent = percent
+            CLI.printToStandardError(
+                "\r\u{1B}[2Kscoring: \(percent)% of \(NumberText.grouped(total)) characters", terminator: "")
+        }
+    }
+
+    /// `skipped 4 characters outside the vocabulary: "é" ×3, "✓" ×1`, most frequent first (10 at most).
+    static func skippedNote(_ skipped: [Unicode.Scalar: Int]) -> String {
+        let ranked = skipped.sorted { ($0.value, $1.key.value) > ($1.value, $0.key.value) }
+        var shown = ranked.prefix(10).map { String($0.key).debugDescription + " ×\($0.value)" }.joined(separator: ", ")
+        if ranked.count > 10 { shown += ", … (\(ranked.count) distinct)" }
+        let total = skipped.values.reduce(0, +)
+        return "skipped \(NumberText.grouped(total)) character\(total == 1 ? "" : "s") outside the vocabulary: \(shown)"
     }
 }

@@ -8,22 +8,29 @@ struct GenerateCommand: ParsableCommand {
         commandName: "generate",
         abstract: "Continue a prime text with a trained checkpoint.",
         discussion: SamplerSettings.pipelineDescription + "\n\n" + """
-            Output: the prime, then each generated character as soon as it is sampled; no newline \
-            is added at the end. An empty prime starts from the zero state fed a newline (or a \
-            space, or token 0, when the vocabulary lacks it); prime characters outside the \
-            vocabulary are fed as [UNK] when it exists, else left out, with a note on stderr. \
-            Without --seed a random seed is drawn and printed to stderr, so a run can be \
+            Output: the prime, then each generated character as soon as it is sampled, then a \
+            newline when standard output is a terminal (none when it is piped or redirected, so the \
+            text is exactly prime + generated characters). An empty prime starts from the zero state \
+            fed a newline (or a space, or token 0, when the vocabulary lacks it); prime characters \
+            outside the vocabulary are fed as [UNK] when it exists, else left out, with a note on \
+            stderr. Without --seed a random seed is drawn and printed to stderr, so a run can be \
             repeated. --compare prints the greedy and the sampled continuation one after the \
             other, each under a label line. --json prints, instead of text, one JSON object per \
-            generated character: step, token, character, entropy and surprisal (nats, of the \
-            sampled distribution), surprisal_t1 (at T = 1), and the 5 most likely characters with \
-            p (at T = 1) and p_sampled; with --compare each has "stream": "greedy" or "sampled".
+            generated character: step, token, character, entropy_bits and surprisal_bits (of the \
+            sampled distribution), surprisal_t1_bits (at T = 1), and the 5 most likely characters \
+            with p (at T = 1) and p_sampled; with --compare each has "stream": "greedy" or "sampled". \
+            Defaults that differ from play's: --temperature \(defaultTemperature) (play: \
+            \(PlayCommand.defaultTemperature)), --length \(defaultLength) (play: \(PlayCommand.defaultLength)); \
+            both use the same default checkpoint.
             """)
 
     static let defaultTemperature: Float = 1
     static let defaultLength = 200
+    /// ln 2 nats make a bit: --json reports bits, as play does.
+    private static let ln2 = Float(0.693_147_18)
 
-    @Option(help: "A charrnn-v1 checkpoint (.safetensors).") var checkpoint: String
+    @Option(help: ArgumentHelp("A charrnn-v1 checkpoint (.safetensors).", discussion: ShippedCheckpoints.helpText))
+    var checkpoint: String?
     @Option(help: "Text the model reads before it writes.") var prime: String = ""
     @Option(
         parsing: .unconditional, help: "Characters to generate, ≥ 0 (play's default: \(PlayCommand.defaultLength)).")
@@ -38,7 +45,7 @@ struct GenerateCommand: ParsableCommand {
 
     func run() throws {
         try CLI.reportingErrors {
-            let model = try CharRNNModel.load(path: checkpoint)
+            let model = try CharRNNModel.load(path: try ShippedCheckpoints.resolve(checkpoint))
             let settings = sampling.settings(defaultTemperature: Self.defaultTemperature)
             let seed = sampling.randomSeed(announce: !settings.isDeterministic || compare)
             let session = try CLI.primedSession(
@@ -58,8 +65,16 @@ struct GenerateCommand: ParsableCommand {
                     PlainTextWriter.writeText(of: session, stream: index, length: length)
                 }
             }
-            if compare && !json { PlainTextWriter.write("\n") }
+            if Self.endsWithNewline(compare: compare, json: json, toTerminal: CLI.standardOutputIsTerminal) {
+                PlainTextWriter.write("\n")
+            }
         }
+    }
+
+    /// Text output ends with a newline after --compare's two streams, and on a terminal (so the
+    /// prompt starts on its own line); piped text is exactly what was generated.
+    static func endsWithNewline(compare: Bool, json: Bool, toTerminal: Bool) -> Bool {
+        !json && (compare || toTerminal)
     }
 
     static func jsonLine(_ step: StepReport, stream: String?, vocabulary: Vocabulary) -> String {
@@ -68,9 +83,9 @@ struct GenerateCommand: ParsableCommand {
         line["step"] = .integer(step.step)
         line["token"] = .integer(step.token)
         line["character"] = .string(vocabulary.symbols[step.token])
-        line["entropy"] = .float(step.entropy)
-        line["surprisal"] = .float(step.surprisal)
-        line["surprisal_t1"] = .float(step.surprisalAtT1)
+        line["entropy_bits"] = .float(step.entropy / ln2)
+        line["surprisal_bits"] = .float(step.surprisal / ln2)
+        line["surprisal_t1_bits"] = .float(step.surprisalAtT1 / ln2)
         line["top"] = .array(
             step.top.map {
                 .object([

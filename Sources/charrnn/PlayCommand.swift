@@ -21,17 +21,16 @@ struct PlayCommand: ParsableCommand {
             (Ctrl-N one character while paused), Ctrl-T tint by surprisal, F1 help, \
             Esc or Ctrl-C quit. When standard output is not a terminal, prints what \
             `charrnn generate` prints for the same flags (the prime, then --length generated \
-            characters), and a newline.
+            characters), and a newline. Defaults that differ from generate's: --temperature \
+            \(defaultTemperature) (generate: \(GenerateCommand.defaultTemperature)), --length \
+            \(defaultLength) (generate: \(GenerateCommand.defaultLength)); both use the same default \
+            checkpoint.
             """)
 
-    static let defaultCheckpoint = "checkpoints/shakespeare-gru512.safetensors"
     static let defaultTemperature: Float = 0.8
     static let defaultLength = 500
 
-    @Option(
-        help: ArgumentHelp(
-            "A charrnn-v1 checkpoint.",
-            discussion: "Default: \(defaultCheckpoint), else the first .safetensors file in checkpoints/."))
+    @Option(help: ArgumentHelp("A charrnn-v1 checkpoint.", discussion: ShippedCheckpoints.helpText))
     var checkpoint: String?
 
     @Option(help: "Folder whose .safetensors files Tab cycles through (default: the checkpoint's folder).")
@@ -53,7 +52,7 @@ struct PlayCommand: ParsableCommand {
 
     func run() throws {
         let exit = try CLI.reportingErrors { () throws -> PlayExit in
-            let path = try resolvedCheckpoint()
+            let path = try ShippedCheckpoints.resolve(checkpoint)
             let settings = sampling.settings(defaultTemperature: Self.defaultTemperature)
             guard isatty(0) == 1, CLI.standardOutputIsTerminal else {
                 try streamPlainly(checkpoint: path, settings: settings)
@@ -74,16 +73,6 @@ struct PlayCommand: ParsableCommand {
             signal(s, SIG_DFL)
             raise(s)
         }
-    }
-
-    /// --checkpoint, else the shipped model, else the first checkpoint in checkpoints/.
-    private func resolvedCheckpoint() throws -> String {
-        if let checkpoint { return checkpoint }
-        if access(PlayCommand.defaultCheckpoint, R_OK) == 0 { return PlayCommand.defaultCheckpoint }
-        if let first = CheckpointCycle.list(folder: "checkpoints").first { return first }
-        throw CharRNNError(
-            "no checkpoint: \(PlayCommand.defaultCheckpoint) is missing and checkpoints/ has no .safetensors file; pass --checkpoint FILE"
-        )
     }
 
     /// Not a terminal: what `generate` prints for the same flags, and a newline.

@@ -50,19 +50,19 @@ enum CharRNNBinary {
         var stderr: String
     }
 
-    /// Runs `charrnn` in `folder` with stdin from /dev/null and output to files (so neither is
-    /// a terminal, and no pipe can fill and stall it).
-    static func run(_ arguments: [String], in folder: String? = nil) throws -> Run {
+    /// Runs `charrnn` (or `executable`) in `folder` with stdin from /dev/null and output to files
+    /// (so neither is a terminal, and no pipe can fill and stall it).
+    static func run(_ arguments: [String], in folder: String? = nil, executable: String? = nil) throws -> Run {
         let scratch = try temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         let outPath = scratch + "/stdout"
         let errPath = scratch + "/stderr"
-        FileManager.default.createFile(atPath: outPath, contents: nil)
-        FileManager.default.createFile(atPath: errPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: outPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: errPath, contents: nil)
         let out = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
         let err = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: try path())
+        process.executableURL = URL(fileURLWithPath: try executable ?? path())
         process.arguments = arguments
         if let folder { process.currentDirectoryURL = URL(fileURLWithPath: folder) }
         process.standardInput = FileHandle.nullDevice

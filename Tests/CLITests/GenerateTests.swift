@@ -93,9 +93,9 @@ struct GenerateTests {
             let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
             #expect(object["step"] as? Int == i)
             characters += try #require(object["character"] as? String)
-            let entropy = try #require(object["entropy"] as? Double)
-            let surprisal = try #require(object["surprisal"] as? Double)
-            #expect(entropy >= 0 && surprisal >= 0 && object["surprisal_t1"] is Double)
+            let entropy = try #require(object["entropy_bits"] as? Double)
+            let surprisal = try #require(object["surprisal_bits"] as? Double)
+            #expect(entropy >= 0 && surprisal >= 0 && object["surprisal_t1_bits"] is Double)
             let top = try #require(object["top"] as? [[String: Any]])
             #expect(top.count == 5)
             let ps = top.compactMap { $0["p"] as? Double }
@@ -142,10 +142,10 @@ struct GenerateTests {
     }
 
     @Test("malformed flags are usage errors, not crashes", arguments: [
-        ["--sampler", "nucleus"], ["--length", "many"], ["--top-k", "2.5"], ["--bogus"], [],
+        ["--sampler", "nucleus"], ["--length", "many"], ["--top-k", "2.5"], ["--bogus"], ["--length"],
     ])
     func usageErrors(flags: [String]) throws {
-        let args = flags.isEmpty ? [] : ["--checkpoint", Self.fixture("tiny-gru.safetensors")] + flags
+        let args = ["--checkpoint", Self.fixture("tiny-gru.safetensors")] + flags
         let run = try Self.generate(args)
         #expect(run.status == 64)
         #expect(run.stdout.isEmpty)

@@ -43,7 +43,8 @@ struct InfoCommandTests {
         let path = try temporaryFolder() + "/garbage.safetensors"
         try Data("this is not a checkpoint, it is plain text that goes on for a while".utf8).write(
             to: URL(fileURLWithPath: path))
-        expectOneLineFailure(try charrnn(["info", path]), mentioning: "\(path): absurd header length")
+        expectOneLineFailure(
+            try charrnn(["info", path]), mentioning: "\(path): not a charrnn checkpoint (safetensors header missing)")
     }
 
     @Test("a missing file and a checkpoint without its output layer fail the same way")

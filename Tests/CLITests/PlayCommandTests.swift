@@ -59,7 +59,8 @@ struct PlayCommandTests {
     func errors() throws {
         let empty = try CharRNNBinary.temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: empty) }
-        let none = try CharRNNBinary.run(["play", "--length", "5"], in: empty)
+        let stray = try CharRNNBinary.strayCopy(in: empty)  // outside the package: no shipped checkpoints
+        let none = try CharRNNBinary.run(["play", "--length", "5"], in: empty, executable: stray)
         #expect(none.status == 1)
         #expect(none.stderr.hasPrefix("charrnn: no checkpoint"))
         #expect(none.stderr.split(separator: "\n").count == 1)

@@ -55,9 +55,9 @@ struct TrainEvalCommandTests {
             try charrnn(["train", "--corpus", corpus, "--out", out] + smallModel + extra)
         }
         expectOneLineFailure(try train(folder + "/missing.txt"), mentioning: "cannot open")
-        FileManager.default.createFile(atPath: folder + "/empty.txt", contents: Data())
+        _ = FileManager.default.createFile(atPath: folder + "/empty.txt", contents: Data())
         expectOneLineFailure(try train(folder + "/empty.txt"), mentioning: "empty")
-        FileManager.default.createFile(atPath: folder + "/bad.txt", contents: Data([0x61, 0x62, 0xFF, 0x63]))
+        _ = FileManager.default.createFile(atPath: folder + "/bad.txt", contents: Data([0x61, 0x62, 0xFF, 0x63]))
         expectOneLineFailure(try train(folder + "/bad.txt"), mentioning: "invalid UTF-8 at byte offset 2")
         let short = try corpusFile(in: folder, repeats: 1)
         expectOneLineFailure(try train(short), mentioning: "fewer than one batch")
@@ -142,7 +142,7 @@ struct TrainInterruptTests {
         process.executableURL = URL(fileURLWithPath: try charrnnBinary())
         process.arguments = ["train", "--corpus", corpus, "--out", out, "--epochs", "100000"] + smallModel
         let errPath = folder + "/stderr"
-        FileManager.default.createFile(atPath: errPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: errPath, contents: nil)
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
         process.standardOutput = FileHandle.nullDevice
         try process.run()

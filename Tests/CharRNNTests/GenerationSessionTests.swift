@@ -43,7 +43,7 @@ struct GenerationSessionTests {
         // Greedy, T = 0 multinomial and T = 0 Gumbel are all the argmax.
         let s = try session(m, [(.greedy, 0), (.init(temperature: 0), 1), (.init(method: .gumbel, temperature: 0, topK: 3), 2)])
         #expect(s.prime(with: prime).warning == nil)
-        for _ in 0..<length { s.stepAll() }
+        for _ in 0..<length { _ = s.stepAll() }
         for stream in s.streams {
             #expect(Array(stream.text.utf8) == Array(expected.utf8))
             #expect(stream.primeText == prime && stream.generatedCount == length)
@@ -111,7 +111,7 @@ struct GenerationSessionTests {
         func text(seed: UInt64) throws -> String {
             let s = try session(m, [(.init(method: .gumbel, temperature: 0.9, topP: 0.9), seed)])
             s.prime(with: "a")
-            for _ in 0..<60 { s.step(stream: 0) }
+            for _ in 0..<60 { _ = s.step(stream: 0) }
             return s.streams[0].text
         }
         #expect(try text(seed: 5) == text(seed: 5))
@@ -124,7 +124,7 @@ struct GenerationSessionTests {
         let s = try session(m, [(.init(temperature: 1), 3), (.greedy, 0)])
         s.prime(with: "tab")
         let primed = s.streams.map(\.hiddenValues)
-        for _ in 0..<10 { s.stepAll() }
+        for _ in 0..<10 { _ = s.stepAll() }
         #expect(s.streams[0].hiddenValues != primed[0])
         s.resetToPrime()
         #expect(s.streams.map(\.hiddenValues) == primed)
@@ -167,7 +167,7 @@ struct GenerationSessionTests {
         let m = model(symbols: letters)
         let s = try session(m, [(.init(temperature: 2), 1)])
         s.prime(with: "c")
-        s.step(stream: 0)
+        _ = s.step(stream: 0)
         try s.update(settings: .init(temperature: 0), stream: 0)
         for _ in 0..<10 {
             let next = s.nextDistribution(stream: 0)
@@ -218,7 +218,7 @@ struct GenerationSessionTests {
         let small = model(symbols: letters)
         let s = try session(small, [(.init(temperature: 0.8, topK: 4), 21), (.greedy, 0)])
         s.prime(with: "bat")
-        for _ in 0..<12 { s.stepAll() }
+        for _ in 0..<12 { _ = s.stepAll() }
         let texts = s.streams.map(\.generatedText)
         let generator = s.streams[0].generator
 
@@ -240,7 +240,7 @@ struct GenerationSessionTests {
         #expect(s.streams[1].hiddenValues == reference(bigger, tokens: tokens(bigger, "bat")).hidden)
 
         // Restarting from the prime drops generated text.
-        for _ in 0..<5 { s.stepAll() }
+        for _ in 0..<5 { _ = s.stepAll() }
         try s.replaceModel(small, priming: .primeOnly)
         #expect(s.streams.allSatisfy { $0.generatedText.isEmpty && $0.text == "bat" })
         #expect(s.streams[0].hiddenValues == reference(small, tokens: tokens(small, "bat")).hidden)

@@ -29,8 +29,13 @@ public struct SafetensorsFile: Equatable, Sendable {
             throw fail("truncated: \(bytes.count) bytes, shorter than the 8-byte header length")
         }
         let declared = bytes[0..<8].enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * $1.offset) }
+        // A header length that cannot be one with no JSON object after it: some other kind of file.
+        let possible = declared <= UInt64(min(maximumHeaderLength, bytes.count - 8))
+        guard possible || bytes.dropFirst(8).first == UInt8(ascii: "{") else {
+            throw fail("not a charrnn checkpoint (safetensors header missing)")
+        }
         guard declared <= UInt64(maximumHeaderLength) else {
-            throw fail("absurd header length \(declared) bytes (limit \(maximumHeaderLength)): not a safetensors file")
+            throw fail("absurd header length \(declared) bytes (limit \(maximumHeaderLength)): damaged checkpoint")
         }
         let headerLength = Int(declared)
         guard headerLength <= bytes.count - 8 else {

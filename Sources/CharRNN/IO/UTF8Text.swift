@@ -14,7 +14,9 @@ public enum UTF8Text {
             case .emptyInput:
                 return scalars
             case .error:
-                throw CharRNNError("\(name): invalid UTF-8 at byte offset \(offset)")
+                throw CharRNNError(
+                    "\(name): invalid UTF-8 at byte offset \(offset) (if it is Latin-1: iconv -f LATIN1 -t UTF-8 FILE > NEW)"
+                )
             }
         }
     }

@@ -60,6 +60,18 @@ public struct Vocabulary: Equatable, Sendable {
         return (out, unknown)
     }
 
+    /// Encodes a text, leaving out every scalar outside the vocabulary (even when it has `[UNK]`);
+    /// `skipped` counts how often each was left out.
+    public func encodeSkippingUnknown<S: Sequence>(_ text: S) -> (ids: [Int32], skipped: [Unicode.Scalar: Int])
+    where S.Element == Unicode.Scalar {
+        var out: [Int32] = []
+        var skipped: [Unicode.Scalar: Int] = [:]
+        for s in text {
+            if let i = ids[s] { out.append(Int32(i)) } else { skipped[s, default: 0] += 1 }
+        }
+        return (out, skipped)
+    }
+
     /// Encodes a text that must be fully representable; the error lists unknown characters.
     public func encodeAll<S: Sequence>(_ text: S, what: String) throws -> [Int32]
     where S.Element == Unicode.Scalar {

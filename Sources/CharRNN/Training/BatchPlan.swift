@@ -12,7 +12,7 @@ public struct BatchPlan {
         self.tokenCount = tokenCount
         guard batchesPerEpoch > 0 else {
             throw CharRNNError(
-                "training text has \(tokenCount) characters, fewer than one batch needs (\(batch) sequences of \(steps + 1))"
+                "training text has \(tokenCount) characters, fewer than one batch needs (\(batch) sequences of \(steps + 1)): use a smaller --batch-size or --seq-length"
             )
         }
     }

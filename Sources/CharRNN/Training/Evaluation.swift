@@ -11,11 +11,12 @@ public enum Evaluation {
     }
 
     /// Runs in chunks of at most `chunk` characters (see `chunkLength`); the state carries
-    /// across chunks. A model whose
-    /// outputs turn non-finite (weights that overflow) is an error naming the first character
-    /// it could not score — never a NaN or infinite figure.
+    /// across chunks. `progress` gets the characters scored so far and the total after each
+    /// chunk. A model whose outputs turn non-finite (weights that overflow) is an error naming
+    /// the first character it could not score — never a NaN or infinite figure.
     public static func evaluate(
-        _ model: CharRNNModel, tokens: [Int32], chunk: Int = 1000, compute: ComputePolicy
+        _ model: CharRNNModel, tokens: [Int32], chunk: Int = 1000, compute: ComputePolicy,
+        progress: (_ scored: Int, _ total: Int) -> Void = { _, _ in }
     ) throws -> EvaluationResult {
         let n = tokens.count - 1
         guard n >= 1 else { throw CharRNNError("text to evaluate needs at least 2 characters, has \(tokens.count)") }
@@ -43,6 +44,7 @@ public enum Evaluation {
             total += nats
             carried = graph
             start += length
+            progress(start, n)
         }
         return EvaluationResult(characters: n, natsPerCharacter: total / Double(n))
     }
