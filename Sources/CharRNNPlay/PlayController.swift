@@ -70,27 +70,44 @@ public final class PlayController {
     /// Characters per second per stream over the last second; nil right after a start.
     public var charactersPerSecond: Double? { rate.rate(at: clock()) }
 
-    /// Handles a key. `more`: other keys are already waiting behind this one (a paste, a burst
-    /// of keys): a start or a checkpoint load then waits for the burst's last key, so a burst of
-    /// any length primes and loads at most once, and the keys before it cost little each.
-    public func handle(_ key: Key, more: Bool = false) {
+    /// Handles a key. `deferring`: a start or a checkpoint load it asks for waits for
+    /// `finishDeferredWork()`, which the loop calls once the keys stop coming, so a paste or a
+    /// burst of keys of any length primes and loads at most once.
+    public func handle(_ key: Key, deferring: Bool = false) {
         let now = clock()
         if state.pasting, now - lastPasteInput > PlayController.pasteTimeout {
-            perform(.endPaste, more: true)  // the end marker was lost: keys are keys again
+            perform(.endPaste, deferring: true)  // the end marker was lost: keys are keys again
         }
         if let action = KeyMap.action(for: key, helpShown: state.helpShown, pasting: state.pasting) {
-            perform(action, more: more)
-        } else if !more {
+            perform(action, deferring: deferring)
+        } else if !deferring {
             finishDeferredWork()
         }
         if state.pasting { lastPasteInput = now }
     }
 
-    /// Carries out an action; `more` as for `handle`.
-    public func perform(_ action: PlayAction, more: Bool = false) {
+    /// Carries out an action; `deferring` as for `handle`.
+    public func perform(_ action: PlayAction, deferring: Bool = false) {
         for effect in state.apply(action) { carry(effect) }
         if texts.count != state.samplers.count, !state.running { clearStreams() }
-        if !more { finishDeferredWork() }
+        if !deferring { finishDeferredWork() }
+    }
+
+    /// A start or a checkpoint load is waiting for `finishDeferredWork()`.
+    public var hasDeferredWork: Bool { pendingStart != nil || pendingCheckpointSteps != 0 }
+
+    /// The slow work the keys handled with `deferring` asked for: one checkpoint load for all
+    /// their Tabs, then one start for all their Enters.
+    public func finishDeferredWork() {
+        if pendingCheckpointSteps != 0 {
+            let steps = pendingCheckpointSteps
+            pendingCheckpointSteps = 0
+            switchCheckpoint(steps: steps)
+        }
+        if let prime = pendingStart {
+            pendingStart = nil
+            start(prime: prime)
+        }
     }
 
     private func carry(_ effect: PlayEffect) {
@@ -121,20 +138,6 @@ public final class PlayController {
             break
         case .quit:
             quitRequested = true
-        }
-    }
-
-    /// The slow work the last keys asked for: one checkpoint load for all the Tabs, then one
-    /// start for all the Enters.
-    private func finishDeferredWork() {
-        if pendingCheckpointSteps != 0 {
-            let steps = pendingCheckpointSteps
-            pendingCheckpointSteps = 0
-            switchCheckpoint(steps: steps)
-        }
-        if let prime = pendingStart {
-            pendingStart = nil
-            start(prime: prime)
         }
     }
 

@@ -29,14 +29,16 @@ public enum PlayExit: Equatable, Sendable {
 /// keys until the frame is over. Keys take effect within a frame whatever the speed.
 ///
 /// Keys are read in slices of at most `keysPerSlice` keys or `sliceSeconds`, with quit and the
-/// stop signals checked after each slice, and for at most `inputShare` of a frame: a paste or a
-/// storm of keys is worked off over several frames, the screen keeps drawing, and Ctrl-C or a
-/// signal is seen within a slice of arriving.
+/// stop signals checked between slices, and for at most `inputShare` of a frame: a paste or a
+/// storm of keys is worked off over several frames while the screen keeps drawing, and Ctrl-C
+/// or a signal is seen within a slice of arriving. Starts and checkpoint loads wait until no
+/// key has come for `quietSeconds`, so that a burst of keys primes and loads only once.
 public enum PlayLoop {
     public static let framesPerSecond = 30.0
     public static let keysPerSlice = 256
     public static let sliceSeconds = 0.005
     public static let inputShare = 0.5
+    public static let quietSeconds = 0.02
 
     /// Seconds on the monotonic clock: the loop's and the controller's time.
     public static func monotonicSeconds() -> Double {
@@ -59,6 +61,10 @@ public enum PlayLoop {
                     controller, until: min(clock() + sliceSeconds, frameStart + frameSeconds), clock: clock)
                 if controller.quitRequested { return .quit }
             } while keysLeft && clock() < frameStart + frameSeconds * inputShare
+            if !keysLeft, controller.hasDeferredWork {
+                keysLeft = input.wait(milliseconds: Int(quietSeconds * 1000))
+                if !keysLeft { controller.finishDeferredWork() }
+            }
             if let signal = terminal.pendingSignal { return .signal(signal) }
             if !keysLeft { controller.advance(until: frameStart + frameSeconds * 0.7) }
             let size = terminal.size
@@ -67,35 +73,35 @@ public enum PlayLoop {
                     controller, width: size.width, height: size.height, widths: terminal.columnWidth))
             let remaining = frameStart + frameSeconds - clock()
             if !keysLeft, remaining > 0.001 {
-                input.wait(milliseconds: Int((remaining * 1000).rounded(.up)))
+                _ = input.wait(milliseconds: Int((remaining * 1000).rounded(.up)))
             }
         }
     }
 }
 
-/// The terminal's keys with one read ahead, so the controller knows whether more are waiting.
+/// The terminal's keys, with room for one read while waiting and handled in the next slice.
 struct KeyQueue {
     private let terminal: PlayTerminal
-    private var next: Key?
+    private var waiting: Key?
 
     init(_ terminal: PlayTerminal) { self.terminal = terminal }
 
-    /// Handles up to `PlayLoop.keysPerSlice` keys, stopping early at `deadline` or on quit.
-    /// True when keys are still waiting.
+    /// Handles up to `PlayLoop.keysPerSlice` keys, deferring their slow work; stops early at
+    /// `deadline` or on quit. False when the terminal had no more keys.
     mutating func handleSlice(_ controller: PlayController, until deadline: Double, clock: () -> Double) -> Bool {
         var handled = 0
-        while let key = next ?? terminal.readKey(waitingMilliseconds: 0) {
-            next = terminal.readKey(waitingMilliseconds: 0)
-            controller.handle(key, more: next != nil)
+        while let key = waiting ?? terminal.readKey(waitingMilliseconds: 0) {
+            waiting = nil
+            controller.handle(key, deferring: true)
             handled += 1
-            if controller.quitRequested || next == nil { break }
-            if handled >= PlayLoop.keysPerSlice || clock() >= deadline { return true }
+            if controller.quitRequested || handled >= PlayLoop.keysPerSlice || clock() >= deadline { return true }
         }
-        return next != nil
+        return false
     }
 
-    /// Waits up to `milliseconds` for a key, which the next slice handles first.
-    mutating func wait(milliseconds: Int) {
-        if next == nil { next = terminal.readKey(waitingMilliseconds: milliseconds) }
+    /// Waits up to `milliseconds` for a key, which the next slice handles first; true if one came.
+    mutating func wait(milliseconds: Int) -> Bool {
+        if waiting == nil { waiting = terminal.readKey(waitingMilliseconds: milliseconds) }
+        return waiting != nil
     }
 }
