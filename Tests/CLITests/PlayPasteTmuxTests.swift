@@ -43,7 +43,7 @@ struct PlayPasteTmuxTests {
     }
 
     @Test(
-        "a bracketed paste is prime text, newlines and tab included: nothing starts, the checkpoint stays; Enter starts",
+        "a bracketed paste is prime text, newlines and tab too: nothing starts, the checkpoint stays; Enter starts",
         .enabled(if: TmuxSession.installed, "tmux is not installed (scripts/install-deps installs it)"),
         .timeLimit(.minutes(1)))
     func bracketedPaste() throws {
@@ -109,16 +109,22 @@ struct PlayPasteTmuxTests {
         var random = SplitMix(state: 14)
         var lines: [String] = []
         while lines.joined().count < 20_000 {
-            lines.append((0..<(3 + random.next(8))).map { _ in letters[random.next(26)] + letters[random.next(26)] }
-                .joined(separator: " ") + "\n")
+            lines.append(
+                (0..<(3 + random.next(8))).map { _ in letters[random.next(26)] + letters[random.next(26)] }
+                    .joined(separator: " ") + "\n")
         }
         let pasted = String(lines.joined().prefix(20_000))
         for round in 0..<15 {
-            let keys = (0..<200).map { _ in random.next(3) == 0 ? named[random.next(named.count)] : letters[random.next(letters.count)] }
+            let keys = (0..<200).map { _ in
+                random.next(3) == 0 ? named[random.next(named.count)] : letters[random.next(letters.count)]
+            }
             try tmux.keys(keys)
             if round == 7 { try tmux.paste(pasted, bracketed: false) }
             if round % 5 == 4 {
-                try tmux.tmux(["resize-window", "-t", tmux.target, "-x", String(40 + random.next(80)), "-y", String(8 + random.next(30))])
+                try tmux.tmux([
+                    "resize-window", "-t", tmux.target, "-x", String(40 + random.next(80)), "-y",
+                    String(8 + random.next(30)),
+                ])
             }
         }
         // Back to a size where the shell's lines after the exit fit on the screen.

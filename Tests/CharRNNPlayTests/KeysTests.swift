@@ -61,12 +61,15 @@ struct KeysTests {
         #expect(EscapeSequence.key([]) == .escape)
         #expect(EscapeSequence.isComplete([13]) && EscapeSequence.key([13]) == .altEnter)
         #expect(EscapeSequence.key([10]) == .altEnter)
-        for (text, complete) in [("[", false), ("[20", false), ("[200", false), ("[200~", true), ("O", false), ("OP", true)] {
+        let partial = [("[", false), ("[20", false), ("[200", false), ("[200~", true), ("O", false), ("OP", true)]
+        for (text, complete) in partial {
             #expect(EscapeSequence.isComplete(body(text)) == complete, "\(text)")
         }
         #expect(EscapeSequence.key(body("[200~")) == .pasteBegin)
         #expect(EscapeSequence.key(body("[201~")) == .pasteEnd)
-        for dropped in ["x", "[1;9Z", "OP", "[A", "[202~"] { #expect(EscapeSequence.key(body(dropped)) == nil, "\(dropped)") }
+        for dropped in ["x", "[1;9Z", "OP", "[A", "[202~"] {
+            #expect(EscapeSequence.key(body(dropped)) == nil, "\(dropped)")
+        }
     }
 
     @Test("in a paste, Enter and Tab are text and Ctrl-C still quits; outside, Alt-Enter is a newline")

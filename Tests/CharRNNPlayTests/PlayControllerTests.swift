@@ -314,7 +314,9 @@ struct PlayControllerTests {
     func deferredWork() {
         let session = ScriptedSession()
         let c = controller(session, files: ["ck/a.safetensors", "ck/b.safetensors", "ck/c.safetensors"])
-        let keys: [Key] = [.character("a"), .enter, .tab, .character("b"), .enter, .tab, .backTab, .tab, .control("g"), .up]
+        let keys: [Key] = [
+            .character("a"), .enter, .tab, .character("b"), .enter, .tab, .backTab, .tab, .control("g"), .up,
+        ]
         for key in keys { c.handle(key, deferring: true) }
         #expect(session.starts.isEmpty && session.loaded.isEmpty && c.hasDeferredWork)
         c.finishDeferredWork()

@@ -159,7 +159,7 @@ struct PlayLoopBurstTests {
             listCheckpoints: { _ in ["ck/a.safetensors", "ck/b.safetensors"] })
     }
 
-    @Test("a bracketed 20,000-character paste is text: linear time, no start, no load, the prime cut at its limit with a notice")
+    @Test("a bracketed 20,000-character paste is text: linear time, no start or load, the prime cut at its limit")
     func bracketedPaste() {
         let clock = ManualClock()
         let session = ScriptedSession()
@@ -187,7 +187,7 @@ struct PlayLoopBurstTests {
         #expect(session.starts.last?.prime.unicodeScalars.count == PlayState.primeLimit)
     }
 
-    @Test("keys are read in slices with signals checked between them: a signal behind 20,000 keys ends the loop after one slice")
+    @Test("keys are read in slices, signals checked between them: a signal behind 20,000 keys ends the loop in one")
     func signalBetweenSlices() {
         let clock = ManualClock()
         let session = ScriptedSession()
