@@ -47,6 +47,9 @@ public final class CursesTerminal: PlayTerminal {
     }
 
     private let window: UnsafeMutablePointer<WINDOW>
+    /// The key codes of the paste markers when the terminal description makes curses know them
+    /// as keys (0 when it does not: they then arrive as characters after an Esc).
+    private var pasteMarkerCodes: (begin: Int32, end: Int32) = (0, 0)
     private var attributes: [Style: (attr_t, Int16)] = [:]
     private var lastFrame: Frame?
 
@@ -58,6 +61,7 @@ public final class CursesTerminal: PlayTerminal {
         nonl()
         keypad(window, true)
         set_escdelay(25)
+        pasteMarkerCodes = (max(0, key_defined("\u{1B}[200~")), max(0, key_defined("\u{1B}[201~")))
         _ = curs_set(1)
         var colors = false
         if has_colors() {
@@ -120,7 +124,10 @@ public final class CursesTerminal: PlayTerminal {
         var value: wint_t = 0
         let result = wget_wch(window, &value)
         if result == cnc_key_code_yes() {
-            let key = CursesTerminal.key(code: Int32(value))
+            let code = Int32(value)
+            if code != 0, code == pasteMarkerCodes.begin { return .pasteBegin }
+            if code != 0, code == pasteMarkerCodes.end { return .pasteEnd }
+            let key = CursesTerminal.key(code: code)
             if key == .resize { lastFrame = nil }  // curses redraws from scratch after a resize
             return key
         }

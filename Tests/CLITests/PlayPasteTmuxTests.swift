@@ -70,6 +70,33 @@ struct PlayPasteTmuxTests {
     }
 
     @Test(
+        "paste markers split from their text across reads still mark it; a lost end marker ends after a second",
+        .enabled(if: TmuxSession.installed, "tmux is not installed (scripts/install-deps installs it)"),
+        .timeLimit(.minutes(1)))
+    func splitAndUnterminatedPaste() throws {
+        let folder = try playCheckpointFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let tmux = try play(folder)
+        defer { tmux.kill() }
+        try tmux.type("\u{1B}[200~ab\r")
+        usleep(100_000)
+        try tmux.type("cd\r")
+        usleep(100_000)
+        try tmux.type("\u{1B}[201~")
+        try tmux.wait("the split paste") { primeRow($0).hasPrefix("prime› ab⏎cd⏎ ") }
+        try tmux.type("\u{1B}[200~ef\r")  // no end marker
+        try tmux.wait("the unterminated paste") { primeRow($0).hasPrefix("prime› ab⏎cd⏎ef⏎ ") }
+        #expect(try tmux.screen().contains { $0.contains("Type a prime and press Enter") })
+        usleep(1_300_000)
+        try tmux.keys("Enter")
+        try tmux.wait("streaming") { s in
+            !s.contains { $0.contains("Type a prime") } && firstStreamRow(s).hasPrefix("ab")
+        }
+        try tmux.keys("C-c")
+        try tmux.wait("exit") { $0.contains("EXIT=0") }
+    }
+
+    @Test(
         "Alt-Enter puts a newline in the prime, shown as ⏎; Ctrl-J is Enter",
         .enabled(if: TmuxSession.installed, "tmux is not installed (scripts/install-deps installs it)"),
         .timeLimit(.minutes(1)))
