@@ -28,10 +28,12 @@ public final class CursesTerminal: PlayTerminal {
         Signals.install()
         defer {
             endwin()
+            Signals.bracketedPaste(false)
             Signals.uninstall()
             delscreen(screen)
         }
         terminal.configure()
+        Signals.bracketedPaste(true)
         return try body(terminal)
     }
 
@@ -45,6 +47,9 @@ public final class CursesTerminal: PlayTerminal {
     }
 
     private let window: UnsafeMutablePointer<WINDOW>
+    /// The key codes of the paste markers when the terminal description makes curses know them
+    /// as keys (0 when it does not: they then arrive as characters after an Esc).
+    private var pasteMarkerCodes: (begin: Int32, end: Int32) = (0, 0)
     private var attributes: [Style: (attr_t, Int16)] = [:]
     private var lastFrame: Frame?
 
@@ -56,6 +61,7 @@ public final class CursesTerminal: PlayTerminal {
         nonl()
         keypad(window, true)
         set_escdelay(25)
+        pasteMarkerCodes = (max(0, key_defined("\u{1B}[200~")), max(0, key_defined("\u{1B}[201~")))
         _ = curs_set(1)
         var colors = false
         if has_colors() {
@@ -118,24 +124,32 @@ public final class CursesTerminal: PlayTerminal {
         var value: wint_t = 0
         let result = wget_wch(window, &value)
         if result == cnc_key_code_yes() {
-            let key = CursesTerminal.key(code: Int32(value))
+            let code = Int32(value)
+            if code != 0, code == pasteMarkerCodes.begin { return .pasteBegin }
+            if code != 0, code == pasteMarkerCodes.end { return .pasteEnd }
+            let key = CursesTerminal.key(code: code)
             if key == .resize { lastFrame = nil }  // curses redraws from scratch after a resize
             return key
         }
         guard result == cnc_ok() else { return nil }
-        if value == 27, drainEscapeSequence() { return nil }
+        if value == 27 { return readEscapeSequence() }
         return Key.fromCharacter(UInt32(value))
     }
 
-    /// After an Esc, whatever arrived with it (Alt-key combinations, escape sequences curses
-    /// does not know, such as Ctrl-arrows on some terminals) is read and dropped, so that only
-    /// a lone Esc quits. True when something was dropped.
-    private func drainEscapeSequence() -> Bool {
+    /// After an Esc, the sequence that arrived with it, read whole (curses passes on the ones
+    /// it does not know character by character: Alt-keys, the paste markers, Ctrl-arrows on
+    /// some terminals) and decoded: a lone Esc, Alt-Enter, a paste marker, or nil (dropped).
+    private func readEscapeSequence() -> Key? {
         wtimeout(window, 0)
+        var body: [UInt32] = []
         var value: wint_t = 0
-        var dropped = 0
-        while dropped < 32, wget_wch(window, &value) != cnc_err() { dropped += 1 }
-        return dropped > 0
+        while body.count < EscapeSequence.maximumLength, !EscapeSequence.isComplete(body) {
+            let result = wget_wch(window, &value)
+            if result == cnc_err() { break }
+            if result == cnc_key_code_yes() { return nil }  // a function key after Esc: Alt-F…
+            body.append(UInt32(value))
+        }
+        return EscapeSequence.key(body)
     }
 
     private static func key(code: Int32) -> Key? {
@@ -182,13 +196,14 @@ public final class CursesTerminal: PlayTerminal {
     }
 }
 
-/// Signal handling. Stop signals (SIGTERM, SIGINT, SIGHUP) only record their number; the loop
-/// sees it within a frame and returns, and `withScreen` restores the terminal. Crash signals
-/// restore the terminal, put back the handler that was there before (the Swift runtime's
-/// backtracer) and return, so the fault repeats into it.
+/// Signal handling. Stop signals (SIGTERM, SIGINT, SIGHUP: the terminal closed, SIGQUIT: which
+/// would otherwise print the runtime's backtrace over the screen) only record their number; the
+/// loop sees it within a slice of keys and returns, and `withScreen` restores the terminal.
+/// Crash signals restore the terminal, put back the handler that was there before (the Swift
+/// runtime's backtracer) and return, so the fault repeats into it.
 enum Signals {
     static let pending = Atomic<Int32>(0)
-    static let stopSignals: [Int32] = [SIGTERM, SIGINT, SIGHUP]
+    static let stopSignals: [Int32] = [SIGTERM, SIGINT, SIGHUP, SIGQUIT]
     static let crashSignals: [Int32] = [SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP]
     /// Handlers in place before `install`, indexed by signal number (1…64).
     nonisolated(unsafe) static let previous = UnsafeMutablePointer<sigaction>.allocate(capacity: 65)
@@ -209,11 +224,19 @@ enum Signals {
         var crash = sigaction()
         crash.__sigaction_handler.sa_handler = { s in
             endwin()
+            Signals.bracketedPaste(false)
             sigaction(s, Signals.previous + Int(s), nil)
         }
         sigemptyset(&crash.sa_mask)
         crash.sa_flags = Int32(bitPattern: UInt32(truncatingIfNeeded: SA_RESETHAND))
         for s in crashSignals { sigaction(s, &crash, nil) }
+    }
+
+    /// Asks the terminal to mark pastes (`Esc [200~` … `Esc [201~`), or to stop. Written
+    /// straight to the descriptor, so it is safe in a signal handler.
+    static func bracketedPaste(_ on: Bool) {
+        let sequence: StaticString = on ? "\u{1B}[?2004h" : "\u{1B}[?2004l"
+        _ = write(STDOUT_FILENO, sequence.utf8Start, sequence.utf8CodeUnitCount)
     }
 
     static func uninstall() {

@@ -26,6 +26,20 @@ public enum Glyphs {
         return String(scalar)
     }
 
+    /// `text` as one line of the screen: newlines and tabs as the bars show them (⏎, ⇥), other
+    /// control characters as their pictures; spaces and everything else as they are.
+    public static func inline(_ text: String) -> String {
+        var out = String.UnicodeScalarView()
+        for s in text.unicodeScalars {
+            switch s {
+            case "\n": out.append(newline)
+            case "\t": out.append(tab)
+            default: out.append(controlPicture(s) ?? s)
+            }
+        }
+        return String(out)
+    }
+
     /// The control-picture symbol (␀ … ␟, ␡) for C0 controls and DEL, a middle dot for C1
     /// controls; nil for everything a terminal can draw as it is.
     public static func controlPicture(_ scalar: Unicode.Scalar) -> Unicode.Scalar? {

@@ -7,6 +7,10 @@ public enum Key: Equatable, Sendable {
     case enter, backspace, tab, backTab, escape
     case up, down, left, right, pageUp, pageDown
     case function(Int)
+    /// Alt-Enter (Esc then Enter): a literal newline in the prime.
+    case altEnter
+    /// The bracketed-paste markers (`Esc [200~` and `Esc [201~`) around pasted text.
+    case pasteBegin, pasteEnd
     /// The terminal changed size.
     case resize
 
@@ -22,6 +26,36 @@ public enum Key: Equatable, Sendable {
         default:
             guard let scalar = Unicode.Scalar(value), Glyphs.controlPicture(scalar) == nil else { return nil }
             return .character(scalar)
+        }
+    }
+}
+
+/// What follows an Esc: an escape sequence the screen reads whole, then decodes. Only Alt-Enter
+/// and the paste markers mean something; every other sequence (Alt-letters, keys curses does
+/// not know) decodes to nil and is dropped, so that only a lone Esc quits.
+public enum EscapeSequence {
+    /// The longest sequence read after an Esc; anything longer is dropped.
+    public static let maximumLength = 32
+
+    /// Whether `body` (the characters after the Esc) is a whole sequence: `[` parameters then a
+    /// final byte (CSI), `O` then one character (SS3), or one other character (Alt plus it).
+    public static func isComplete(_ body: [UInt32]) -> Bool {
+        guard let first = body.first else { return false }
+        switch first {
+        case 0x5B: return body.count > 1 && (0x40...0x7E).contains(body[body.count - 1])
+        case 0x4F: return body.count == 2
+        default: return true
+        }
+    }
+
+    /// The key a whole sequence stands for; nil for the lone Esc's caller to drop.
+    public static func key(_ body: [UInt32]) -> Key? {
+        switch body {
+        case []: return .escape
+        case [13], [10]: return .altEnter
+        case Array("[200~".unicodeScalars.map(\.value)): return .pasteBegin
+        case Array("[201~".unicodeScalars.map(\.value)): return .pasteEnd
+        default: return nil
         }
     }
 }
@@ -44,14 +78,32 @@ public enum PlayAction: Equatable, Sendable {
     case toggleHelp
     case relayout
     case quit
+    /// Bracketed paste: until `.endPaste`, Enter and Tab are text.
+    case beginPaste, endPaste
 }
 
 /// Key → action, and the help text listing every key.
 public enum KeyMap {
-    /// With the help overlay open, F1 and Esc close it and other keys work as usual.
-    public static func action(for key: Key, helpShown: Bool = false) -> PlayAction? {
+    /// With the help overlay open, F1 and Esc close it and other keys work as usual. While a
+    /// paste is coming in, its characters, newlines and tabs are text for the prime, Ctrl-C
+    /// still quits, resizes still lay out, and other keys are ignored.
+    public static func action(for key: Key, helpShown: Bool = false, pasting: Bool = false) -> PlayAction? {
+        if pasting {
+            switch key {
+            case .character(let s): return .insert(s)
+            case .enter, .altEnter: return .insert("\n")
+            case .tab: return .insert("\t")
+            case .pasteEnd: return .endPaste
+            case .control("c"): return .quit
+            case .resize: return .relayout
+            default: return nil
+            }
+        }
         switch key {
         case .character(let s): return .insert(s)
+        case .altEnter: return .insert("\n")
+        case .pasteBegin: return .beginPaste
+        case .pasteEnd: return nil
         case .backspace: return .deleteBackward
         case .enter: return .start
         case .up: return .warmer
@@ -82,7 +134,8 @@ public enum KeyMap {
 
     /// (keys, what they do), in the order the help overlay lists them.
     public static let help: [(keys: String, action: String)] = [
-        ("type", "edit the prime text"),
+        ("type, paste", "edit the prime text (a paste is text: its Enters and Tabs too)"),
+        ("Alt-Enter", "a newline in the prime, shown as \(Glyphs.newline) (Ctrl-J is Enter)"),
         ("Backspace  Ctrl-U", "delete a character / clear the prime"),
         ("Enter", "(re)start generation from the prime"),
         ("Up  Down", "temperature ± 0.05 (0 = greedy)"),

@@ -12,6 +12,9 @@ public final class PlayController {
     }
 
     public static let noticeSeconds = 10.0
+    /// A paste whose end marker has not come after this many seconds without pasted input is
+    /// over: the keys that follow are keys again.
+    public static let pasteTimeout = 1.0
 
     public private(set) var state: PlayState
     public let session: PlaySession
@@ -33,6 +36,11 @@ public final class PlayController {
     private var rate = RateMeter()
     private var credit = 0.0
     private var lastAdvance: Double?
+    /// Work that waits for the end of a burst of keys: the prime to start from, and the net
+    /// number of places to move along the checkpoint cycle.
+    private var pendingStart: String?
+    private var pendingCheckpointSteps = 0
+    private var lastPasteInput = 0.0
 
     /// - Parameters:
     ///   - checkpoint: the path of the checkpoint the session has loaded.
@@ -62,21 +70,52 @@ public final class PlayController {
     /// Characters per second per stream over the last second; nil right after a start.
     public var charactersPerSecond: Double? { rate.rate(at: clock()) }
 
-    public func handle(_ key: Key) {
-        guard let action = KeyMap.action(for: key, helpShown: state.helpShown) else { return }
-        perform(action)
+    /// Handles a key. `deferring`: a start or a checkpoint load it asks for waits for
+    /// `finishDeferredWork()`, which the loop calls once the keys stop coming, so a paste or a
+    /// burst of keys of any length primes and loads at most once.
+    public func handle(_ key: Key, deferring: Bool = false) {
+        let now = clock()
+        if state.pasting, now - lastPasteInput > PlayController.pasteTimeout {
+            perform(.endPaste, deferring: true)  // the end marker was lost: keys are keys again
+        }
+        if let action = KeyMap.action(for: key, helpShown: state.helpShown, pasting: state.pasting) {
+            perform(action, deferring: deferring)
+        } else if !deferring {
+            finishDeferredWork()
+        }
+        if state.pasting { lastPasteInput = now }
     }
 
-    public func perform(_ action: PlayAction) {
+    /// Carries out an action; `deferring` as for `handle`.
+    public func perform(_ action: PlayAction, deferring: Bool = false) {
         for effect in state.apply(action) { carry(effect) }
         if texts.count != state.samplers.count, !state.running { clearStreams() }
+        if !deferring { finishDeferredWork() }
+    }
+
+    /// A start or a checkpoint load is waiting for `finishDeferredWork()`.
+    public var hasDeferredWork: Bool { pendingStart != nil || pendingCheckpointSteps != 0 }
+
+    /// The slow work the keys handled with `deferring` asked for: one checkpoint load for all
+    /// their Tabs, then one start for all their Enters.
+    public func finishDeferredWork() {
+        if pendingCheckpointSteps != 0 {
+            let steps = pendingCheckpointSteps
+            pendingCheckpointSteps = 0
+            switchCheckpoint(steps: steps)
+        }
+        if let prime = pendingStart {
+            pendingStart = nil
+            start(prime: prime)
+        }
     }
 
     private func carry(_ effect: PlayEffect) {
         switch effect {
         case .start(let prime):
-            start(prime: prime)
+            pendingStart = prime
         case .updateSamplers:
+            guard pendingStart == nil else { return }  // the start takes the new settings
             do {
                 for (i, settings) in state.samplers.enumerated() { try session.update(stream: i, settings: settings) }
                 if state.paused { fetchDistributions(next: true) }
@@ -84,14 +123,17 @@ public final class PlayController {
                 show(error)
             }
         case .refreshDistributions:
-            fetchDistributions(next: showingNext)
+            if pendingStart == nil { fetchDistributions(next: showingNext) }
         case .switchCheckpoint(let forward):
-            switchCheckpoint(forward: forward)
+            pendingCheckpointSteps += forward ? 1 : -1
         case .reset:
+            pendingStart = nil
             session.reset()
             clearStreams()
         case .step:
-            if stepAll() { fetchDistributions(next: false) }
+            if pendingStart == nil, stepAll() { fetchDistributions(next: false) }
+        case .primeFull:
+            say("the prime holds at most \(PlayState.primeLimit) characters: the rest was left out", error: true)
         case .relayout:
             break
         case .quit:
@@ -147,9 +189,13 @@ public final class PlayController {
         }
     }
 
-    private func switchCheckpoint(forward: Bool) {
+    /// Moves `steps` places along the checkpoint cycle (negative: backwards) and loads the
+    /// file it lands on; then the running prime starts again on it.
+    private func switchCheckpoint(steps: Int) {
         let files = listCheckpoints(checkpoints.folder)
-        guard let path = checkpoints.advance(forward: forward, files: files) else {
+        var path: String?
+        for _ in 0..<abs(steps) { path = checkpoints.advance(forward: steps > 0, files: files) }
+        guard let path else {
             say("no other checkpoint in \(checkpoints.folder)", error: false)
             return
         }
@@ -161,8 +207,8 @@ public final class PlayController {
         }
         checkpoints.loaded(path)
         say("loaded \(CheckpointCycle.displayName(path))", error: false)
-        if let prime = state.activePrime {
-            start(prime: prime)
+        if let prime = pendingStart ?? state.activePrime {
+            pendingStart = prime
         } else {
             clearStreams()
         }

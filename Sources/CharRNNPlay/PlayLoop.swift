@@ -13,7 +13,7 @@ public protocol PlayTerminal: AnyObject {
     /// The next key, waiting at most `milliseconds` (0: only what is already there).
     func readKey(waitingMilliseconds milliseconds: Int) -> Key?
     func draw(_ frame: Frame)
-    /// A signal (SIGTERM, SIGINT, SIGHUP) that asked the program to stop, if one arrived.
+    /// A signal (SIGTERM, SIGINT, SIGHUP, SIGQUIT) that asked the program to stop, if one arrived.
     var pendingSignal: Int32? { get }
 }
 
@@ -25,10 +25,20 @@ public enum PlayExit: Equatable, Sendable {
     case signal(Int32)
 }
 
-/// The frame loop: read every waiting key, stream for most of the frame, draw, then wait for
+/// The frame loop: read the waiting keys, stream for most of the frame, draw, then wait for
 /// keys until the frame is over. Keys take effect within a frame whatever the speed.
+///
+/// Keys are read in slices of at most `keysPerSlice` keys or `sliceSeconds`, with quit and the
+/// stop signals checked between slices, and for at most `inputShare` of a frame: a paste or a
+/// storm of keys is worked off over several frames while the screen keeps drawing, and Ctrl-C
+/// or a signal is seen within a slice of arriving. Starts and checkpoint loads wait until no
+/// key has come for `quietSeconds`, so that a burst of keys primes and loads only once.
 public enum PlayLoop {
     public static let framesPerSecond = 30.0
+    public static let keysPerSlice = 256
+    public static let sliceSeconds = 0.005
+    public static let inputShare = 0.5
+    public static let quietSeconds = 0.02
 
     /// Seconds on the monotonic clock: the loop's and the controller's time.
     public static func monotonicSeconds() -> Double {
@@ -41,25 +51,57 @@ public enum PlayLoop {
         _ controller: PlayController, on terminal: PlayTerminal, clock: () -> Double
     ) -> PlayExit {
         let frameSeconds = 1 / framesPerSecond
+        var input = KeyQueue(terminal)
         while true {
             let frameStart = clock()
-            while let key = terminal.readKey(waitingMilliseconds: 0) {
-                controller.handle(key)
+            var keysLeft = true
+            repeat {
+                if let signal = terminal.pendingSignal { return .signal(signal) }
+                keysLeft = input.handleSlice(
+                    controller, until: min(clock() + sliceSeconds, frameStart + frameSeconds), clock: clock)
                 if controller.quitRequested { return .quit }
+            } while keysLeft && clock() < frameStart + frameSeconds * inputShare
+            if !keysLeft, controller.hasDeferredWork {
+                keysLeft = input.wait(milliseconds: Int(quietSeconds * 1000))
+                if !keysLeft { controller.finishDeferredWork() }
             }
             if let signal = terminal.pendingSignal { return .signal(signal) }
-            controller.advance(until: frameStart + frameSeconds * 0.7)
+            if !keysLeft { controller.advance(until: frameStart + frameSeconds * 0.7) }
             let size = terminal.size
             terminal.draw(
                 PlayView.frame(
                     controller, width: size.width, height: size.height, widths: terminal.columnWidth))
             let remaining = frameStart + frameSeconds - clock()
-            if remaining > 0.001,
-                let key = terminal.readKey(waitingMilliseconds: Int((remaining * 1000).rounded(.up)))
-            {
-                controller.handle(key)
-                if controller.quitRequested { return .quit }
+            if !keysLeft, remaining > 0.001 {
+                _ = input.wait(milliseconds: Int((remaining * 1000).rounded(.up)))
             }
         }
+    }
+}
+
+/// The terminal's keys, with room for one read while waiting and handled in the next slice.
+struct KeyQueue {
+    private let terminal: PlayTerminal
+    private var waiting: Key?
+
+    init(_ terminal: PlayTerminal) { self.terminal = terminal }
+
+    /// Handles up to `PlayLoop.keysPerSlice` keys, deferring their slow work; stops early at
+    /// `deadline` or on quit. False when the terminal had no more keys.
+    mutating func handleSlice(_ controller: PlayController, until deadline: Double, clock: () -> Double) -> Bool {
+        var handled = 0
+        while let key = waiting ?? terminal.readKey(waitingMilliseconds: 0) {
+            waiting = nil
+            controller.handle(key, deferring: true)
+            handled += 1
+            if controller.quitRequested || handled >= PlayLoop.keysPerSlice || clock() >= deadline { return true }
+        }
+        return false
+    }
+
+    /// Waits up to `milliseconds` for a key, which the next slice handles first; true if one came.
+    mutating func wait(milliseconds: Int) -> Bool {
+        if waiting == nil { waiting = terminal.readKey(waitingMilliseconds: milliseconds) }
+        return waiting != nil
     }
 }

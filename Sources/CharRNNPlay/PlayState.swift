@@ -10,9 +10,14 @@ public struct PlayState: Equatable, Sendable {
     /// Streaming speeds in characters per second; nil is as fast as the engine goes.
     public static let speeds: [Int?] = [1, 2, 5, 10, 20, 30, 60, 120, 250, 500, 1000, 2000, 5000, nil]
     public static let defaultSpeedIndex = 5  // 30 characters a second: one per frame
+    /// The most characters (Unicode scalars) keys may put in the prime line: priming reads the
+    /// whole line on the UI thread, so it stays well under a second.
+    public static let primeLimit = 4096
 
     /// The prime line being edited: the text generation starts from.
-    public var primeLine: String
+    public private(set) var primeLine: String
+    /// Its length in scalars, kept so that each key costs the same however long the line is.
+    private var primeLength: Int
     /// The sampled stream's settings, passed to the engine as they are (the engine validates).
     public var sampler: SamplerSettings
     public var barCount = 10
@@ -21,6 +26,8 @@ public struct PlayState: Equatable, Sendable {
     public var sideBySide = false
     public var tint = false
     public var helpShown = false
+    /// A bracketed paste is coming in: its Enters and Tabs are text.
+    public var pasting = false
     /// The prime the running generation started from; nil before the first start and after
     /// a reset.
     public var activePrime: String?
@@ -30,6 +37,7 @@ public struct PlayState: Equatable, Sendable {
 
     public init(primeLine: String = "", sampler: SamplerSettings = SamplerSettings(temperature: 0.8)) {
         self.primeLine = primeLine
+        self.primeLength = primeLine.unicodeScalars.count
         self.sampler = sampler
     }
 
@@ -53,11 +61,21 @@ public struct PlayState: Equatable, Sendable {
     public mutating func apply(_ action: PlayAction) -> [PlayEffect] {
         switch action {
         case .insert(let s):
+            guard primeLength < PlayState.primeLimit else { return [.primeFull] }
             primeLine.unicodeScalars.append(s)
+            primeLength += 1
         case .deleteBackward:
-            if !primeLine.unicodeScalars.isEmpty { primeLine.unicodeScalars.removeLast() }
+            if primeLength > 0 {
+                primeLine.unicodeScalars.removeLast()
+                primeLength -= 1
+            }
         case .clearPrime:
             primeLine = ""
+            primeLength = 0
+        case .beginPaste:
+            pasting = true
+        case .endPaste:
+            pasting = false
         case .start:
             activePrime = primeLine
             paused = false
@@ -123,6 +141,8 @@ public enum PlayEffect: Equatable, Sendable {
     case reset
     /// Generate one character (paused).
     case step
+    /// A character was refused: the prime line holds `PlayState.primeLimit` already.
+    case primeFull
     case relayout
     case quit
 }

@@ -106,7 +106,7 @@ public enum PlayView {
         let prompt = primePrompt
         let hint = "F1 help "
         let room = rect.width - widths.columns(of: prompt) - 1
-        let shown = widths.suffix(primeLine, columns: room)
+        let shown = widths.suffix(Glyphs.inline(primeLine), columns: room)
         let line = prompt + shown
         frame.put(widths.fit(line, columns: rect.width), row: rect.row, column: 0, style: .input, widths: widths)
         if widths.columns(of: line) + widths.columns(of: hint) + 2 <= rect.width {

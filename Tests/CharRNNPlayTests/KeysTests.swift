@@ -53,4 +53,42 @@ struct KeysTests {
             #expect(text.contains(key), "help does not mention \(key)")
         }
     }
+
+    @Test("after an Esc: nothing is a lone Esc, Enter is Alt-Enter, the paste markers are read whole, the rest dropped")
+    func escapeSequences() {
+        func body(_ text: String) -> [UInt32] { text.unicodeScalars.map(\.value) }
+        #expect(!EscapeSequence.isComplete([]))
+        #expect(EscapeSequence.key([]) == .escape)
+        #expect(EscapeSequence.isComplete([13]) && EscapeSequence.key([13]) == .altEnter)
+        #expect(EscapeSequence.key([10]) == .altEnter)
+        let partial = [("[", false), ("[20", false), ("[200", false), ("[200~", true), ("O", false), ("OP", true)]
+        for (text, complete) in partial {
+            #expect(EscapeSequence.isComplete(body(text)) == complete, "\(text)")
+        }
+        #expect(EscapeSequence.key(body("[200~")) == .pasteBegin)
+        #expect(EscapeSequence.key(body("[201~")) == .pasteEnd)
+        for dropped in ["x", "[1;9Z", "OP", "[A", "[202~"] {
+            #expect(EscapeSequence.key(body(dropped)) == nil, "\(dropped)")
+        }
+    }
+
+    @Test("in a paste, Enter and Tab are text and Ctrl-C still quits; outside, Alt-Enter is a newline")
+    func pasteMapping() {
+        let pasting: [(Key, PlayAction?)] = [
+            (.character("x"), .insert("x")), (.enter, .insert("\n")), (.tab, .insert("\t")),
+            (.altEnter, .insert("\n")), (.pasteEnd, .endPaste), (.control("c"), .quit), (.resize, .relayout),
+            (.up, nil), (.backTab, nil), (.escape, nil), (.function(1), nil), (.control("r"), nil), (.backspace, nil),
+        ]
+        for (key, action) in pasting { #expect(KeyMap.action(for: key, pasting: true) == action, "\(key)") }
+        #expect(KeyMap.action(for: .altEnter) == .insert("\n"))
+        #expect(KeyMap.action(for: .pasteBegin) == .beginPaste)
+        #expect(KeyMap.action(for: .pasteEnd) == nil)
+    }
+
+    @Test("the help names the newline key, its glyph, and why Ctrl-J is Enter")
+    func newlineHelp() {
+        let text = KeyMap.help.map { $0.keys + " " + $0.action }.joined(separator: "\n")
+        #expect(text.contains("Alt-Enter") && text.contains("⏎") && text.contains("Ctrl-J is Enter"))
+        #expect(text.contains("paste"))
+    }
 }

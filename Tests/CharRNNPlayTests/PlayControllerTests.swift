@@ -268,4 +268,75 @@ struct PlayControllerTests {
         let rate = c.charactersPerSecond ?? 0
         #expect(rate > 50 && rate < 70)
     }
+
+    @Test("a bracketed paste goes into the prime as text, newlines and tabs too: nothing starts, Tab loads nothing")
+    func bracketedPaste() throws {
+        let session = ScriptedSession()
+        let c = controller(session)
+        type("NAME", into: c)
+        c.handle(.pasteBegin)
+        for key: Key in [.character("."), .enter, .character("A"), .tab, .character("b"), .enter] { c.handle(key) }
+        c.handle(.pasteEnd)
+        #expect(c.state.primeLine == "NAME.\nA\tb\n")
+        #expect(session.starts.isEmpty && session.loaded.isEmpty && !c.state.running)
+        c.handle(.enter)
+        #expect(try #require(session.starts.last).prime == "NAME.\nA\tb\n")
+    }
+
+    @Test("a paste whose end marker is lost ends after pasteTimeout without input: Enter is Enter again")
+    func lostPasteEnd() {
+        let session = ScriptedSession()
+        let c = controller(session)
+        c.handle(.pasteBegin)
+        type("ab", into: c)
+        c.handle(.enter)
+        clock.now += PlayController.pasteTimeout / 2
+        c.handle(.enter)
+        #expect(session.starts.isEmpty && c.state.primeLine == "ab\n\n")
+        clock.now += PlayController.pasteTimeout * 1.5
+        c.handle(.enter)
+        #expect(!c.state.pasting && session.starts.last?.prime == "ab\n\n")
+    }
+
+    @Test("Alt-Enter puts a newline in the prime; Enter starts from it")
+    func literalNewline() {
+        let session = ScriptedSession()
+        let c = controller(session)
+        type("ROMEO.", into: c)
+        c.handle(.altEnter)
+        type("But", into: c)
+        #expect(session.starts.isEmpty)
+        c.handle(.enter)
+        #expect(session.starts.last?.prime == "ROMEO.\nBut")
+    }
+
+    @Test("deferred keys: all their Enters make one start and their Tabs one load, when the loop finishes the work")
+    func deferredWork() {
+        let session = ScriptedSession()
+        let c = controller(session, files: ["ck/a.safetensors", "ck/b.safetensors", "ck/c.safetensors"])
+        let keys: [Key] = [
+            .character("a"), .enter, .tab, .character("b"), .enter, .tab, .backTab, .tab, .control("g"), .up,
+        ]
+        for key in keys { c.handle(key, deferring: true) }
+        #expect(session.starts.isEmpty && session.loaded.isEmpty && c.hasDeferredWork)
+        c.finishDeferredWork()
+        #expect(!c.hasDeferredWork)
+        #expect(session.loaded == ["ck/c.safetensors"])  // two places on, loaded once
+        #expect(session.starts.count == 1)
+        #expect(session.starts.last?.prime == "ab" && session.starts.last?.samplers.count == 2)
+        #expect(session.starts.last?.samplers[1].temperature == 0.85)
+        #expect(c.texts.count == 2)
+    }
+
+    @Test("Ctrl-R forgets a deferred start; a full prime line says so")
+    func deferredResetAndFullPrime() {
+        let session = ScriptedSession()
+        let c = controller(session)
+        c.handle(.enter, deferring: true)
+        c.handle(.control("r"), deferring: true)
+        c.finishDeferredWork()
+        #expect(session.starts.isEmpty && !c.state.running)
+        for _ in 0...PlayState.primeLimit { c.handle(.character("z"), deferring: true) }
+        #expect(c.currentNotice?.isError == true && c.currentNotice?.text.contains("4096") == true)
+    }
 }

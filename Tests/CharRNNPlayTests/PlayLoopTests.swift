@@ -106,3 +106,108 @@ final class ResizingTerminal: PlayTerminal {
         inner.draw(frame)
     }
 }
+
+/// A terminal with a long queue of keys waiting at once (a paste, a storm), read in O(1) each,
+/// then a pause and Ctrl-C; each read may move the clock, and a signal may arrive after some reads.
+final class BurstTerminal: PlayTerminal {
+    var size: (width: Int, height: Int) = (80, 24)
+    let columnWidth = ColumnWidth.standard
+    /// nil: a read that finds nothing waiting (time passes).
+    let keys: [Key?]
+    let clock: ManualClock
+    let secondsPerKey: Double
+    var signalAfterKeys: Int?
+    private(set) var read = 0
+    private(set) var drawn = 0
+
+    init(_ keys: [Key], clock: ManualClock, secondsPerKey: Double = 0) {
+        self.keys = keys + [nil, nil, .control("c")]
+        self.clock = clock
+        self.secondsPerKey = secondsPerKey
+    }
+
+    var pendingSignal: Int32? { signalAfterKeys.map { read >= $0 } == true ? 15 : nil }
+
+    func readKey(waitingMilliseconds milliseconds: Int) -> Key? {
+        guard read < keys.count, let key = keys[read] ?? nil else {
+            clock.now += Double(milliseconds) / 1000
+            read += 1
+            return nil
+        }
+        clock.now += secondsPerKey
+        read += 1
+        return key
+    }
+
+    func draw(_ frame: Frame) {
+        drawn += 1
+    }
+}
+
+@Suite("Frame loop under a paste or a storm of keys")
+struct PlayLoopBurstTests {
+    /// 20,000 characters of text in lines, as a paste delivers them (newlines as Enter).
+    static let pasted: [Key] = (0..<20_000).map { (i: Int) -> Key in
+        if i % 50 == 49 { return .enter }
+        if i % 97 == 0 { return .tab }
+        return .character(Unicode.Scalar(UInt8(97 + i % 26)))
+    }
+
+    func controller(_ session: ScriptedSession, clock: ManualClock) -> PlayController {
+        PlayController(
+            session: session, state: PlayState(), checkpoint: "ck/a.safetensors", randomSeed: 1, clock: clock.read,
+            listCheckpoints: { _ in ["ck/a.safetensors", "ck/b.safetensors"] })
+    }
+
+    @Test("a bracketed 20,000-character paste is text: linear time, no start or load, the prime cut at its limit")
+    func bracketedPaste() {
+        let clock = ManualClock()
+        let session = ScriptedSession()
+        let c = controller(session, clock: clock)
+        let terminal = BurstTerminal([.pasteBegin] + Self.pasted + [.pasteEnd], clock: clock)
+        let started = ContinuousClock.now
+        #expect(PlayLoop.run(c, on: terminal, clock: clock.read) == .quit)
+        #expect(ContinuousClock.now - started < .seconds(1))
+        #expect(session.starts.isEmpty && session.loaded.isEmpty)
+        #expect(c.state.primeLine.unicodeScalars.count == PlayState.primeLimit)
+        #expect(c.state.primeLine.contains("\n") && c.state.primeLine.contains("\t"))
+        #expect(c.currentNotice?.text.contains("4096") == true)
+    }
+
+    @Test("an unbracketed 20,000-character paste with 400 Enters and 207 Tabs starts once and loads once")
+    func unbracketedPaste() {
+        let clock = ManualClock()
+        let session = ScriptedSession()
+        let c = controller(session, clock: clock)
+        let terminal = BurstTerminal(Self.pasted, clock: clock)
+        let started = ContinuousClock.now
+        #expect(PlayLoop.run(c, on: terminal, clock: clock.read) == .quit)
+        #expect(ContinuousClock.now - started < .seconds(1))
+        #expect(session.starts.count == 1 && session.loaded == ["ck/b.safetensors"])
+        #expect(session.starts.last?.prime.unicodeScalars.count == PlayState.primeLimit)
+    }
+
+    @Test("keys are read in slices, signals checked between them: a signal behind 20,000 keys ends the loop in one")
+    func signalBetweenSlices() {
+        let clock = ManualClock()
+        let session = ScriptedSession()
+        let c = controller(session, clock: clock)
+        let terminal = BurstTerminal(Self.pasted, clock: clock)
+        terminal.signalAfterKeys = 10
+        #expect(PlayLoop.run(c, on: terminal, clock: clock.read) == .signal(15))
+        #expect(terminal.read <= PlayLoop.keysPerSlice)
+        #expect(session.starts.isEmpty)
+    }
+
+    @Test("slow keys are cut into slices by time: the screen is drawn while a long burst is worked off")
+    func timeSlices() {
+        let clock = ManualClock()
+        let session = ScriptedSession()
+        let c = controller(session, clock: clock)
+        let terminal = BurstTerminal(Array(Self.pasted.prefix(5000)), clock: clock, secondsPerKey: 0.001)  // 1 ms a key
+        #expect(PlayLoop.run(c, on: terminal, clock: clock.read) == .quit)
+        // 5 s of keys, read in 5 ms slices for half of each 1/30 s frame: about 250 frames drawn.
+        #expect(terminal.drawn >= 225)
+        #expect(session.starts.count <= 1)
+    }
+}

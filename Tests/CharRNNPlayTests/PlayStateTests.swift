@@ -120,4 +120,29 @@ struct PlayStateTests {
         _ = s.apply(.toggleHelp)
         #expect(s.helpShown)
     }
+
+    @Test("the prime line holds at most primeLimit characters; more are refused with an effect, never cut in")
+    func primeLimit() {
+        var s = PlayState()
+        for _ in 0..<PlayState.primeLimit { #expect(s.apply(.insert("é")) == []) }
+        #expect(s.apply(.insert("x")) == [.primeFull])
+        #expect(s.primeLine.unicodeScalars.count == PlayState.primeLimit && !s.primeLine.contains("x"))
+        _ = s.apply(.deleteBackward)
+        #expect(s.apply(.insert("x")) == [])
+        #expect(s.primeLine.hasSuffix("éx"))
+        _ = s.apply(.clearPrime)
+        #expect(s.apply(.insert("y")) == [] && s.primeLine == "y")
+        let long = String(repeating: "a", count: PlayState.primeLimit + 10)
+        var given = PlayState(primeLine: long)  // --prime is taken whole; keys may only shorten it
+        #expect(given.apply(.insert("b")) == [.primeFull] && given.primeLine == long)
+        _ = given.apply(.deleteBackward)
+        #expect(given.primeLine.unicodeScalars.count == PlayState.primeLimit + 9)
+    }
+
+    @Test("a paste is marked from its start to its end")
+    func pasting() {
+        var s = PlayState()
+        #expect(s.apply(.beginPaste) == [] && s.pasting)
+        #expect(s.apply(.endPaste) == [] && !s.pasting)
+    }
 }

@@ -87,6 +87,19 @@ struct PlayViewTests {
         #expect(frame.lines()[9].hasSuffix("xxxx "))
     }
 
+    @Test("the prime line shows newlines and tabs with the bars' glyphs, and its tail when long")
+    func inputGlyphs() {
+        let c = running()
+        c.handle(.control("u"))
+        for key: Key in [.character("A"), .altEnter, .character("B")] { c.handle(key) }
+        c.handle(.pasteBegin)
+        for key: Key in [.character("C"), .tab, .character("D"), .enter] { c.handle(key) }
+        c.handle(.pasteEnd)
+        let frame = PlayView.frame(c, width: 40, height: 10)
+        #expect(frame.lines()[9].hasPrefix("prime› A⏎B" + "C⇥D⏎ "))
+        #expect(frame.cursor?.column == 14)
+    }
+
     @Test("an error notice appears in the status line and keeps the checkpoint name")
     func notice() {
         let session = ScriptedSession()
