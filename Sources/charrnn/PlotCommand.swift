@@ -21,12 +21,24 @@ struct PlotCommand: ParsableCommand {
     func run() throws {
         try CLI.reportingErrors {
             let path = metrics.hasSuffix(".jsonl") ? metrics : TrainingPaths(checkpoint: metrics).metrics
+            if let svg {
+                try FileIO.checkReplaceable(svg)
+                guard !FileIO.sameFile(svg, path) else {
+                    throw CharRNNError("\(PrintableText.escaped(svg)) is the metrics file: choose another --svg")
+                }
+            }
             let curve = try LearningCurve.read(path: path)
+            if !curve.skippedLines.isEmpty {
+                let skipped = curve.skippedLines
+                let more = skipped.count > 5 ? " and \(skipped.count - 5) more" : ""
+                CLI.printToStandardError(
+                    "charrnn: warning: \(PrintableText.escaped(path)): skipped line\(skipped.count == 1 ? "" : "s") \(skipped.prefix(5).map(String.init).joined(separator: ", "))\(more): not a metrics record")
+            }
             let title = metrics.split(separator: "/").last.map(String.init) ?? metrics
-            print(TerminalChart(curve: curve, width: width, height: height).render(title: title))
+            print(TerminalChart(curve: curve, width: width, height: height).render(title: PrintableText.escaped(title)))
             if let svg {
                 try FileIO.writeAtomically(path: svg, bytes: Array(SVGChart(curve: curve, title: title).render().utf8))
-                print("wrote \(svg)")
+                print("wrote \(PrintableText.escaped(svg))")
             }
         }
     }

@@ -24,6 +24,9 @@ struct TrainCommand: ParsableCommand {
         ComputeThreads.use(.training)
         try CLI.reportingErrors {
             let paths = TrainingPaths(checkpoint: out)
+            try paths.checkWritable(corpus: corpus)
+            let lock = try TrainingLock(paths: paths)
+            defer { withExtendedLifetime(lock) {} }
             let metadata = ["corpus": corpus, "command": CommandLine.arguments.joined(separator: " ")]
             let trainer: Trainer
             if resume {
@@ -35,14 +38,16 @@ struct TrainCommand: ParsableCommand {
                     "resuming \(trainer.model.config.summary) at epoch \(trainer.completedEpochs + 1), step \(trainer.step)")
             } else {
                 for existing in [out, paths.state] where FileIO.exists(existing) && !force {
-                    throw CharRNNError("\(existing) exists: use --resume to continue it or --force to start afresh")
+                    throw CharRNNError(
+                        "\(PrintableText.escaped(existing)) exists: use --resume to continue it or --force to start afresh")
                 }
                 let (vocabulary, tokens) = try CLI.readCorpus(corpus)
                 let settings = training.settings
                 let config = model.config(vocabularySize: vocabulary.count)
                 let network = CharRNNModel(config: config, vocabulary: vocabulary, seed: settings.seed)
                 trainer = try Trainer(model: network, settings: settings, tokens: tokens, paths: paths, metadata: metadata)
-                if force { try? FileIO.remove(paths.metrics) }
+                // A fresh run starts a fresh curve (also after a run killed before its first save).
+                try FileIO.remove(paths.metrics)
                 CLI.printToStandardError(
                     "training \(config.summary), \(NumberText.grouped(config.parameterCount)) parameters on \(NumberText.grouped(trainer.trainTokens.count)) characters (validation \(NumberText.grouped(trainer.validationTokens.count)))"
                 )
@@ -61,9 +66,9 @@ struct TrainCommand: ParsableCommand {
                 shouldStop: { Interrupt.requested })
             bar.clear()
             if finished {
-                CLI.printToStandardError("done: best validation \(NumberText.fixed(trainer.bestValidation, decimals: 4)) nats/char in \(out)")
+                CLI.printToStandardError("done: best validation \(NumberText.fixed(trainer.bestValidation, decimals: 4)) nats/char in \(PrintableText.escaped(out))")
             } else {
-                CLI.printToStandardError("interrupted: state saved to \(paths.state); continue with --resume")
+                CLI.printToStandardError("interrupted: state saved to \(PrintableText.escaped(paths.state)); continue with --resume")
                 throw ExitCode(130)
             }
         }
