@@ -30,9 +30,11 @@ struct PlotCommand: ParsableCommand {
             let curve = try LearningCurve.read(path: path)
             if !curve.skippedLines.isEmpty {
                 let skipped = curve.skippedLines
+                let lines = skipped.prefix(5).map(String.init).joined(separator: ", ")
                 let more = skipped.count > 5 ? " and \(skipped.count - 5) more" : ""
                 CLI.printToStandardError(
-                    "charrnn: warning: \(PrintableText.escaped(path)): skipped line\(skipped.count == 1 ? "" : "s") \(skipped.prefix(5).map(String.init).joined(separator: ", "))\(more): not a metrics record")
+                    "charrnn: warning: \(PrintableText.escaped(path)): skipped line\(skipped.count == 1 ? "" : "s") "
+                        + "\(lines)\(more): not a metrics record")
             }
             let title = metrics.split(separator: "/").last.map(String.init) ?? metrics
             print(TerminalChart(curve: curve, width: width, height: height).render(title: PrintableText.escaped(title)))

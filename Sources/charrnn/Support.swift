@@ -68,9 +68,8 @@ enum Interrupt {
         }
         signal(SIGTERM) { _ in interruptCount += 1 }
         // Under nohup SIGHUP stays ignored: the run is meant to outlive its terminal.
-        if unsafeBitCast(signal(SIGHUP) { _ in interruptCount += 1 }, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self) {
-            signal(SIGHUP, SIG_IGN)
-        }
+        let previous = signal(SIGHUP) { _ in interruptCount += 1 }
+        if unsafeBitCast(previous, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self) { signal(SIGHUP, SIG_IGN) }
     }
 
     static var requested: Bool { interruptCount > 0 }

@@ -9,8 +9,10 @@ struct TrainCommand: ParsableCommand {
         discussion: """
             The last --val-fraction of the corpus is held out. After each epoch the validation \
             loss is printed, --out receives the best model so far, and the training state \
-            (CKPT.state) and metrics (CKPT.metrics.jsonl) are written beside it. Ctrl-C saves the \
-            state and exits; --resume continues exactly where it stopped.
+            (CKPT.state) and metrics (CKPT.metrics.jsonl) are written beside it. Ctrl-C, SIGTERM \
+            or SIGHUP (the terminal closed; not under nohup) saves the state and exits; --resume \
+            continues exactly where it stopped. A second trainer on the same --out is refused while \
+            one runs (CKPT.lock), and outputs that could not be written are refused before training.
             """)
 
     @Option(help: "UTF-8 text to train on.") var corpus: String
@@ -66,9 +68,12 @@ struct TrainCommand: ParsableCommand {
                 shouldStop: { Interrupt.requested })
             bar.clear()
             if finished {
-                CLI.printToStandardError("done: best validation \(NumberText.fixed(trainer.bestValidation, decimals: 4)) nats/char in \(PrintableText.escaped(out))")
+                CLI.printToStandardError(
+                    "done: best validation \(NumberText.fixed(trainer.bestValidation, decimals: 4)) nats/char in \(PrintableText.escaped(out))"
+                )
             } else {
-                CLI.printToStandardError("interrupted: state saved to \(PrintableText.escaped(paths.state)); continue with --resume")
+                CLI.printToStandardError(
+                    "interrupted: state saved to \(PrintableText.escaped(paths.state)); continue with --resume")
                 throw ExitCode(130)
             }
         }

@@ -15,8 +15,8 @@ private final class Background {
     let process = Process()
     let errPath: String
 
-    init(_ arguments: [String], folder: String) throws {
-        process.executableURL = URL(fileURLWithPath: try charrnnBinary())
+    init(_ arguments: [String], folder: String, executable: String? = nil) throws {
+        process.executableURL = URL(fileURLWithPath: try executable ?? charrnnBinary())
         process.arguments = arguments
         errPath = folder + "/stderr-\(UUID().uuidString)"
         FileManager.default.createFile(atPath: errPath, contents: nil)
@@ -65,7 +65,8 @@ struct FileSafetyTests {
         let checkpoint = CharRNNBinary.fixture("tiny-gru.safetensors")
         let corpus = try longCorpus(in: folder, lines: 2)
         for arguments in [
-            ["info", fifo], ["eval", "--checkpoint", fifo, "--text", corpus], ["eval", "--checkpoint", checkpoint, "--text", fifo],
+            ["info", fifo], ["eval", "--checkpoint", fifo, "--text", corpus],
+            ["eval", "--checkpoint", checkpoint, "--text", fifo],
             ["generate", "--checkpoint", fifo], ["play", "--checkpoint", fifo],
             ["train", "--corpus", fifo, "--out", folder + "/m.safetensors"],
         ] {
@@ -100,7 +101,8 @@ struct FileSafetyTests {
         // --out itself a link to the victim: --force replaces the link, not the victim.
         let linked = folder + "/linked.safetensors"
         #expect(symlink(victim, linked) == 0)
-        let forced = try charrnn(["train", "--corpus", corpus, "--out", linked, "--epochs", "1", "--force"] + smallModel)
+        let forced = try charrnn(
+            ["train", "--corpus", corpus, "--out", linked, "--epochs", "1", "--force"] + smallModel)
         #expect(forced.status == 0, "\(forced.stderr)")
         #expect(try contents(victim) == "precious\n")
         #expect(!isSymbolicLink(linked))
@@ -140,7 +142,8 @@ struct FileSafetyTests {
             ["train", "--corpus", corpus, "--out", out, "--epochs", "100000"] + smallModel, folder: folder)
         first.wait(for: out)
         let second = try charrnn(["train", "--corpus", corpus, "--out", out, "--force"] + smallModel)
-        expectOneLineFailure(second, mentioning: "\(out) is being trained by process \(first.process.processIdentifier)")
+        let holder = first.process.processIdentifier
+        expectOneLineFailure(second, mentioning: "\(out) is being trained by process \(holder)")
         let resumeWhileRunning = try charrnn(["train", "--corpus", corpus, "--out", out, "--resume"])
         expectOneLineFailure(resumeWhileRunning, mentioning: "is being trained by process")
 
@@ -154,6 +157,24 @@ struct FileSafetyTests {
         #expect(resumed.stderr.contains("resuming"))
     }
 
+    @Test("under nohup (SIGHUP ignored) training goes on after a hang-up; SIGTERM still saves")
+    func nohupKeepsRunning() throws {
+        let folder = try temporaryFolder()
+        let corpus = try longCorpus(in: folder)
+        let out = folder + "/m.safetensors"
+        let run = try Background(
+            ["-c", "trap '' HUP && exec \"$0\" \"$@\"", try charrnnBinary(), "train", "--corpus", corpus, "--out", out,
+             "--epochs", "100000"] + smallModel, folder: folder, executable: "/bin/sh")
+        run.wait(for: out)
+        #expect(kill(run.process.processIdentifier, SIGHUP) == 0)
+        Thread.sleep(forTimeInterval: 0.5)
+        #expect(run.process.isRunning, "\(run.stderr)")
+        #expect(kill(run.process.processIdentifier, SIGTERM) == 0)
+        #expect(run.finish())
+        #expect(run.process.terminationStatus == 130, "\(run.stderr)")
+        #expect(run.stderr.contains("interrupted: state saved"))
+    }
+
     @Test("resume drops a half line and the records past the saved step; plot skips a corrupt line with a warning")
     func metricsRepaired() throws {
         let folder = try temporaryFolder()
@@ -163,7 +184,8 @@ struct FileSafetyTests {
         let saved = try #require(Int(try Checkpoint.load(path: out).metadata["step"] ?? ""))
         let handle = try #require(FileHandle(forWritingAtPath: metrics))
         handle.seekToEndOfFile()
-        handle.write(Data("{\"step\": \(saved + 7), \"epoch\": 2, \"train_loss\": 99.0}\n{\"step\": \(saved + 9), \"ep".utf8))
+        let pastAndHalf = "{\"step\": \(saved + 7), \"epoch\": 2, \"train_loss\": 99.0}\n{\"step\": \(saved + 9), \"ep"
+        handle.write(Data(pastAndHalf.utf8))
         try handle.close()
 
         let plot = try charrnn(["plot", out])

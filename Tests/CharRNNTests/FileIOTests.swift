@@ -109,9 +109,13 @@ struct FileIOSafetyTests {
         try FileIO.checkReplaceable(folder + "/m.safetensors")
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder).isEmpty)
         for (path, message) in [
-            (folder, "\(folder): is a folder, not a file"), (folder + "/new/", "\(folder)/new/: is a folder, not a file"),
+            (folder, "\(folder): is a folder, not a file"),
+            (folder + "/new/", "\(folder)/new/: is a folder, not a file"),
             ("", ": is a folder, not a file"),
-            (folder + "/missing/m.safetensors", "\(folder)/missing/m.safetensors: the folder \(folder)/missing does not exist"),
+            (
+                folder + "/missing/m.safetensors",
+                "\(folder)/missing/m.safetensors: the folder \(folder)/missing does not exist"
+            ),
         ] {
             #expect(throws: CharRNNError(message)) { try FileIO.checkReplaceable(path) }
         }

@@ -42,7 +42,9 @@ struct TrainingLockTests {
         #expect(link(corpus, folder + "/hard.safetensors") == 0)
         #expect(symlink(corpus, folder + "/soft.state") == 0)
         for out in [corpus, folder + "/./corpus.txt", folder + "/hard.safetensors", folder + "/soft.safetensors"] {
-            let error = #expect(throws: CharRNNError.self) { try TrainingPaths(checkpoint: out).checkWritable(corpus: corpus) }
+            let error = #expect(throws: CharRNNError.self) {
+                try TrainingPaths(checkpoint: out).checkWritable(corpus: corpus)
+            }
             #expect(error?.message.contains("is the corpus \(corpus): writing it would destroy the corpus") == true)
         }
         #expect(try String(contentsOfFile: corpus, encoding: .utf8) == "text")

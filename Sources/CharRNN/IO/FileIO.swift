@@ -180,11 +180,14 @@ extension FileIO {
     /// followed; a folder is left alone.
     static func removeStaleTemporaries(of path: String) {
         let folder = folder(of: path)
-        let prefix = path.split(separator: "/").last.map { $0 + ".tmp-" } ?? ""
-        guard !prefix.isEmpty, let dir = opendir(folder) else { return }
+        let base = path.lastIndex(of: "/").map { String(path[path.index(after: $0)...]) } ?? path
+        let prefix = base + ".tmp-"
+        guard !base.isEmpty, let dir = opendir(folder) else { return }
         var stale: [String] = []
         while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            let name = withUnsafeBytes(of: entry.pointee.d_name) {
+                String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
+            }
             guard name.hasPrefix(prefix), let pid = writer(ofTemporarySuffix: name.dropFirst(prefix.count)),
                 pid != getpid(), kill(pid, 0) != 0, errno == ESRCH
             else { continue }

@@ -180,7 +180,7 @@ public final class Trainer {
     func trimMetrics() throws {
         guard FileIO.isPresent(paths.metrics) else { return }
         let text = String(decoding: try FileIO.readAll(path: paths.metrics, followingLinks: false), as: UTF8.self)
-        let kept = text.split(separator: "\n").filter { line in LearningCurve.record(line).map { $0.step <= step } ?? false }
+        let kept = text.split(separator: "\n").filter { LearningCurve.record($0).map { $0.step <= step } ?? false }
         let trimmed = kept.map { $0 + "\n" }.joined()
         if trimmed != text { try FileIO.writeAtomically(path: paths.metrics, bytes: Array(trimmed.utf8)) }
     }

@@ -22,7 +22,9 @@ public final class TrainingLock {
                 throw FileIO.notRegular(path)
             }
             guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
-                let e = errno == EWOULDBLOCK ? Self.refusal(paths, holder: Self.pid(in: fd)) : FileIO.error(path, "cannot lock")
+                let e =
+                    errno == EWOULDBLOCK
+                    ? Self.refusal(paths, holder: Self.pid(in: fd)) : FileIO.error(path, "cannot lock")
                 close(fd)
                 throw e
             }

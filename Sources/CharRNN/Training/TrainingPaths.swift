@@ -20,8 +20,8 @@ public struct TrainingPaths: Sendable {
     public func checkWritable(corpus: String) throws {
         for path in [checkpoint, state, metrics] { try FileIO.checkReplaceable(path) }
         for path in [checkpoint, state, metrics, lock] where FileIO.sameFile(path, corpus) {
-            throw CharRNNError(
-                "\(PrintableText.escaped(path)) is the corpus \(PrintableText.escaped(corpus)): writing it would destroy the corpus")
+            let (path, corpus) = (PrintableText.escaped(path), PrintableText.escaped(corpus))
+            throw CharRNNError("\(path) is the corpus \(corpus): writing it would destroy the corpus")
         }
     }
 }
