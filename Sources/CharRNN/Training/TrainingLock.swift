@@ -42,7 +42,11 @@ public final class TrainingLock {
     }
 
     deinit {
-        unlink(path)
+        // Only our own file: never one that replaced it at the path.
+        var held = stat(), now = stat()
+        if fstat(fd, &held) == 0, lstat(path, &now) == 0, now.st_dev == held.st_dev, now.st_ino == held.st_ino {
+            unlink(path)
+        }
         close(fd)
     }
 
