@@ -17,7 +17,7 @@ struct InfoCommand: ParsableCommand {
     static func report(_ checkpoint: Checkpoint, path: String) -> String {
         let config = checkpoint.config
         var lines = [
-            "file:         \(path)",
+            "file:         \(PrintableText.escaped(path))",
             "format:       \(Checkpoint.format)",
             "architecture: \(config.summary)",
             "dropout:      \(config.dropout)",
@@ -30,7 +30,7 @@ struct InfoCommand: ParsableCommand {
         } else {
             lines.append("metadata:")
             for (key, value) in checkpoint.metadata.sorted(by: { $0.key < $1.key }) {
-                lines.append("  \(escaped(key)): \(escaped(value))")
+                lines.append("  \(PrintableText.escaped(key)): \(PrintableText.escaped(value))")
             }
         }
         return lines.joined(separator: "\n")
@@ -62,19 +62,6 @@ struct InfoCommand: ParsableCommand {
     private static func codePoint(_ scalar: Unicode.Scalar) -> String {
         let hex = String(scalar.value, radix: 16, uppercase: true)
         return "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
-    }
-
-    /// Metadata text on one line: control characters as Swift escapes.
-    private static func escaped(_ text: String) -> String {
-        var out = ""
-        for scalar in text.unicodeScalars {
-            if scalar.properties.generalCategory == .control {
-                out += scalar.escaped(asASCII: false)
-            } else {
-                out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
     }
 
     private static func wrapped(_ words: [String], indent: String, width: Int) -> [String] {

@@ -25,16 +25,34 @@ struct PlotCommand: ParsableCommand {
     func run() throws {
         try CLI.reportingErrors {
             let path = metrics.hasSuffix(".jsonl") ? metrics : TrainingPaths(checkpoint: metrics).metrics
-            let (curve, skipped) = try LearningCurve.read(path: path).chartable()
-            if skipped > 0 { CLI.printToStandardError("charrnn: \(path): skipped \(skipped) points whose loss is not finite") }
+            if let svg {
+                try FileIO.checkReplaceable(svg)
+                guard !FileIO.sameFile(svg, path) else {
+                    throw CharRNNError("\(PrintableText.escaped(svg)) is the metrics file: choose another --svg")
+                }
+            }
+            let read = try LearningCurve.read(path: path)
+            if !read.skippedLines.isEmpty {
+                let skipped = read.skippedLines
+                let lines = skipped.prefix(5).map(String.init).joined(separator: ", ")
+                let more = skipped.count > 5 ? " and \(skipped.count - 5) more" : ""
+                CLI.printToStandardError(
+                    "charrnn: warning: \(PrintableText.escaped(path)): skipped line\(skipped.count == 1 ? "" : "s") "
+                        + "\(lines)\(more): not a metrics record")
+            }
+            let (curve, skippedPoints) = read.chartable()
+            if skippedPoints > 0 {
+                CLI.printToStandardError(
+                    "charrnn: \(PrintableText.escaped(path)): skipped \(skippedPoints) points whose loss is not finite")
+            }
             guard !curve.train.isEmpty || !curve.validation.isEmpty else {
-                throw CharRNNError("\(path): no finite losses to plot")
+                throw CharRNNError("\(PrintableText.escaped(path)): no finite losses to plot")
             }
             let title = metrics.split(separator: "/").last.map(String.init) ?? metrics
-            print(TerminalChart(curve: curve, width: width, height: height).render(title: title))
+            print(TerminalChart(curve: curve, width: width, height: height).render(title: PrintableText.escaped(title)))
             if let svg {
                 try FileIO.writeAtomically(path: svg, bytes: Array(SVGChart(curve: curve, title: title).render().utf8))
-                print("wrote \(svg)")
+                print("wrote \(PrintableText.escaped(svg))")
             }
         }
     }

@@ -7,7 +7,8 @@ import CharRNN
     import Darwin
 #endif
 
-/// What every subcommand shares: engine errors become one line on stderr and exit status 1.
+/// What every subcommand shares: engine errors become one line on stderr (control characters
+/// escaped, so a file name cannot inject terminal sequences or break the line) and exit status 1.
 enum CLI {
     static func printToStandardError(_ text: String, terminator: String = "\n") {
         FileIO.writeAll(fd: 2, bytes: Array((text + terminator).utf8))
@@ -17,7 +18,7 @@ enum CLI {
         do {
             return try body()
         } catch let error as CharRNNError {
-            printToStandardError("charrnn: \(error.message)")
+            printToStandardError("charrnn: \(PrintableText.escaped(error.message))")
             throw ExitCode(1)
         }
     }
@@ -50,7 +51,8 @@ enum CLI {
     }
 }
 
-/// Ctrl-C during training: the handler only sets a flag; the trainer saves and stops between batches.
+/// Ctrl-C, SIGTERM and SIGHUP (the terminal closed) during training: the handler only sets a
+/// flag; the trainer saves and stops between batches.
 nonisolated(unsafe) private var interruptCount: Int32 = 0
 
 enum Interrupt {
@@ -58,14 +60,16 @@ enum Interrupt {
         // A parent may have blocked these (test runners do); the mask survives exec.
         var set = sigset_t()
         sigemptyset(&set)
-        sigaddset(&set, SIGINT)
-        sigaddset(&set, SIGTERM)
+        for signal in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&set, signal) }
         pthread_sigmask(SIG_UNBLOCK, &set, nil)
         signal(SIGINT) { _ in
             interruptCount += 1
             if interruptCount > 2 { _exit(130) }  // a third Ctrl-C leaves without saving
         }
         signal(SIGTERM) { _ in interruptCount += 1 }
+        // Under nohup SIGHUP stays ignored: the run is meant to outlive its terminal.
+        let previous = signal(SIGHUP) { _ in interruptCount += 1 }
+        if unsafeBitCast(previous, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self) { signal(SIGHUP, SIG_IGN) }
     }
 
     static var requested: Bool { interruptCount > 0 }

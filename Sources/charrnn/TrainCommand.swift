@@ -9,8 +9,10 @@ struct TrainCommand: ParsableCommand {
         discussion: """
             The last --val-fraction of the corpus is held out. After each epoch the validation \
             loss is printed, --out receives the best model so far, and the training state \
-            (CKPT.state) and metrics (CKPT.metrics.jsonl) are written beside it. Ctrl-C saves the \
-            state and exits; --resume continues exactly where it stopped.
+            (CKPT.state) and metrics (CKPT.metrics.jsonl) are written beside it. Ctrl-C, SIGTERM \
+            or SIGHUP (the terminal closed; not under nohup) saves the state and exits; --resume \
+            continues exactly where it stopped. A second trainer on the same --out is refused while \
+            one runs (CKPT.lock), and outputs that could not be written are refused before training.
             """)
 
     @Option(help: "UTF-8 text to train on.") var corpus: String
@@ -28,6 +30,9 @@ struct TrainCommand: ParsableCommand {
         _ = ComputePolicy.forCommand(training: true)  // the trainer's own policy is `.training` too
         try CLI.reportingErrors {
             let paths = TrainingPaths(checkpoint: out)
+            try paths.checkWritable(corpus: corpus)
+            let lock = try TrainingLock(paths: paths)
+            defer { withExtendedLifetime(lock) {} }
             let metadata = ["corpus": corpus, "command": CommandLine.arguments.joined(separator: " ")]
             let trainer: Trainer
             if resume {
@@ -41,7 +46,8 @@ struct TrainCommand: ParsableCommand {
                     "resuming \(trainer.model.config.summary) at epoch \(trainer.completedEpochs + 1), step \(trainer.step), needs about \(needed)")
             } else {
                 for existing in [out, paths.state] where FileIO.exists(existing) && !force {
-                    throw CharRNNError("\(existing) exists: use --resume to continue it or --force to start afresh")
+                    throw CharRNNError(
+                        "\(PrintableText.escaped(existing)) exists: use --resume to continue it or --force to start afresh")
                 }
                 let (vocabulary, tokens) = try CLI.readCorpus(corpus)
                 let settings = training.settings
@@ -50,7 +56,8 @@ struct TrainCommand: ParsableCommand {
                 try estimate.check(maxGiB: maxMemory)
                 let network = CharRNNModel(config: config, vocabulary: vocabulary, seed: settings.seed)
                 trainer = try Trainer(model: network, settings: settings, tokens: tokens, paths: paths, metadata: metadata)
-                if force { try? FileIO.remove(paths.metrics) }
+                // A fresh run starts a fresh curve (also after a run killed before its first save).
+                try FileIO.remove(paths.metrics)
                 CLI.printToStandardError(
                     "training \(config.summary), \(NumberText.grouped(config.parameterCount)) parameters on \(NumberText.grouped(trainer.trainTokens.count)) characters (validation \(NumberText.grouped(trainer.validationTokens.count))), needs about \(estimate.text)"
                 )
@@ -69,9 +76,12 @@ struct TrainCommand: ParsableCommand {
                 shouldStop: { Interrupt.requested })
             bar.clear()
             if finished {
-                CLI.printToStandardError("done: best validation \(NumberText.fixed(trainer.bestValidation, decimals: 4)) nats/char in \(out)")
+                CLI.printToStandardError(
+                    "done: best validation \(NumberText.fixed(trainer.bestValidation, decimals: 4)) nats/char in \(PrintableText.escaped(out))"
+                )
             } else {
-                CLI.printToStandardError("interrupted: state saved to \(paths.state); continue with --resume")
+                CLI.printToStandardError(
+                    "interrupted: state saved to \(PrintableText.escaped(paths.state)); continue with --resume")
                 throw ExitCode(130)
             }
         }

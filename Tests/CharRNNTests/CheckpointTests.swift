@@ -360,15 +360,19 @@ struct CheckpointTests {
 
     @Test("a save that fails part-way leaves the old file intact")
     func failedSaveKeepsOldFile() throws {
-        let folder = try temporaryFolder()
+        // Root can write anywhere, and temporary names cannot be guessed: put the file so deep
+        // that its path is just short enough and its temporary's is too long.
+        var folder = try temporaryFolder()
+        let shallow = folder + "/model.safetensors"
+        while folder.count + 200 < 4_080 - 18 { folder += "/" + String(repeating: "d", count: 199) }
+        folder += "/" + String(repeating: "e", count: 4_080 - 18 - folder.count - 1)
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let path = folder + "/model.safetensors"
-        try makeCheckpoint().save(path: path)
+        #expect(path.utf8.count == 4_080)
+        try makeCheckpoint().save(path: shallow)
+        #expect(rename(shallow, path) == 0)
         let before = try FileIO.readAll(path: path)
-        // Root can write anywhere, so block the temporary file's name with a folder.
-        let blocker = "\(path).tmp-\(getpid())"
-        try FileManager.default.createDirectory(atPath: blocker, withIntermediateDirectories: false)
         #expect(throws: CharRNNError.self) { try makeCheckpoint(hidden: 8).save(path: path) }
-        try FileManager.default.removeItem(atPath: blocker)
         #expect(try FileIO.readAll(path: path) == before)
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["model.safetensors"])
     }

@@ -13,17 +13,22 @@ public struct LearningCurve: Equatable, Sendable {
     /// Training throughput at logged steps.
     public var charactersPerSecond: [Point] = []
 
+    /// Line numbers (from 1) of lines that are not metrics records (a line cut short by a full
+    /// disk in an older run, say): left out of the curve.
+    public var skippedLines: [Int] = []
+
     public init() {}
 
-    /// Parses a metrics file; a line that is not a JSON object with a numeric "step" is an
-    /// error naming its line number.
+    /// Parses a metrics file, skipping lines that are not records; a file with no record at
+    /// all is an error.
     public static func read(path: String) throws -> LearningCurve {
         let text = String(decoding: try FileIO.readAll(path: path), as: UTF8.self)
         var curve = LearningCurve()
         for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: true).enumerated() {
-            guard case .object(let fields)? = try? JSON.parse(String(line)),
-                let step = fields["step"]?.number.flatMap({ Int(exactly: $0) })
-            else { throw CharRNNError("\(path): line \(i + 1) is not a metrics record") }
+            guard let (step, fields) = record(line) else {
+                curve.skippedLines.append(i + 1)
+                continue
+            }
             if let v = fields["val_loss"]?.number {
                 curve.validation.append(Point(step: step, value: v))
             } else if let t = fields["train_loss"]?.number {
@@ -34,8 +39,16 @@ public struct LearningCurve: Equatable, Sendable {
             }
         }
         guard !curve.train.isEmpty || !curve.validation.isEmpty else {
-            throw CharRNNError("\(path): no metrics recorded yet")
+            throw CharRNNError("\(PrintableText.escaped(path)): no metrics recorded yet")
         }
         return curve
+    }
+
+    /// A metrics record: a JSON object with a whole-number "step"; nil for anything else.
+    static func record(_ line: Substring) -> (step: Int, fields: [String: JSON])? {
+        guard case .object(let fields)? = try? JSON.parse(String(line)),
+            let step = fields["step"]?.number.flatMap({ Int(exactly: $0) })
+        else { return nil }
+        return (step, fields)
     }
 }

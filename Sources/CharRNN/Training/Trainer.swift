@@ -150,7 +150,8 @@ public final class Trainer {
             bestValidation = validation.natsPerCharacter
             try checkpoint(validation: validation).save(path: paths.checkpoint)
         }
-        try saveState()
+        // The record before the state: a kill between the two repeats the epoch, and resume
+        // drops the record of the step it will do again (`trimMetrics`).
         try appendMetrics([
             "step": .integer(step), "epoch": .integer(completedEpochs), "train_loss": .double(rounded(trainLoss)),
             "val_loss": .double(rounded(validation.natsPerCharacter)),
@@ -158,6 +159,7 @@ public final class Trainer {
             "val_perplexity": .double(rounded(validation.perplexity)),
             "chars_per_s": .integer(Int(charactersPerSecond)), "seconds": .double(rounded(seconds)),
         ])
+        try saveState()
         return EpochSummary(
             epoch: completedEpochs, step: step, trainLoss: trainLoss, validation: validation,
             isBest: isBest, seconds: seconds, charactersPerSecond: charactersPerSecond)
@@ -177,8 +179,20 @@ public final class Trainer {
             metadata: metadata)
     }
 
+    /// One record, one whole line (`FileIO.append` takes back a line cut short).
     private func appendMetrics(_ record: JSONObject) throws {
         try FileIO.append(path: paths.metrics, line: record.text(spaced: true))
+    }
+
+    /// Before a resumed run goes on: the metrics file keeps only the records up to the resumed
+    /// step, so a line cut short and the records of steps about to be done again go. A symbolic
+    /// link there is refused rather than written through.
+    func trimMetrics() throws {
+        guard FileIO.isPresent(paths.metrics) else { return }
+        let text = String(decoding: try FileIO.readAll(path: paths.metrics, followingLinks: false), as: UTF8.self)
+        let kept = text.split(separator: "\n").filter { LearningCurve.record($0).map { $0.step <= step } ?? false }
+        let trimmed = kept.map { $0 + "\n" }.joined()
+        if trimmed != text { try FileIO.writeAtomically(path: paths.metrics, bytes: Array(trimmed.utf8)) }
     }
 }
 

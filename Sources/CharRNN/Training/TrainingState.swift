@@ -112,6 +112,7 @@ extension Trainer {
         do { try trainer.optimizer.restore(step: step, tensors: moments) } catch let e as CharRNNError {
             throw fail(e.message)
         }
+        try trainer.trimMetrics()
         if settings.order == .statefulStreams {
             let n = settings.batchSize * model.config.hiddenSize
             for (k, layer) in trainer.graph.layers.enumerated() {
