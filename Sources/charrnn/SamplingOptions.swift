@@ -21,6 +21,15 @@ struct SamplingOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Keep characters with p ≥ min-p × the largest p, min-p in [0, 1).")
     var minP: Float?
     @Option(
+        parsing: .unconditional,
+        help: """
+            Divide (multiply, if negative) the logit of each character among the last --repeat-last-n by P \
+            before the temperature, as llama.cpp does; 1 is off, P > 0.
+            """)
+    var repeatPenalty: Float = 1
+    @Option(parsing: .unconditional, help: "How many recent characters (prime and generated) --repeat-penalty looks at, ≥ 0.")
+    var repeatLastN = SamplerSettings.defaultRepeatLastN
+    @Option(
         help: """
             Random seed (default: drawn at random; printed to stderr when the text depends on it, shown in \
             play's status line).
@@ -30,7 +39,8 @@ struct SamplingOptions: ParsableArguments {
     /// The settings, with `defaultTemperature` when --temperature is not given.
     func settings(defaultTemperature: Float) -> SamplerSettings {
         SamplerSettings(
-            method: sampler, temperature: temperature ?? defaultTemperature, topK: topK, topP: topP, minP: minP)
+            method: sampler, temperature: temperature ?? defaultTemperature, topK: topK, topP: topP, minP: minP,
+            repeatPenalty: repeatPenalty, repeatLastN: repeatLastN)
     }
 
     /// Without --temperature either command's default stands in: both are valid.
