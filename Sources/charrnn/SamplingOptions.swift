@@ -1,5 +1,6 @@
 import ArgumentParser
 import CharRNN
+import CharRNNPlay
 
 extension SamplingMethod: ExpressibleByArgument {}
 
@@ -12,7 +13,7 @@ struct SamplingOptions: ParsableArguments {
         parsing: .unconditional,
         help: """
             Divides the logits; 0 means greedy (default: \(GenerateCommand.defaultTemperature) for generate, \
-            \(PlayCommand.defaultTemperature) for play).
+            \(PlayState.defaultTemperature) for play).
             """)
     var temperature: Float?
     @Option(parsing: .unconditional, help: "Keep the k most likely characters (k ≥ 1).") var topK: Int?
