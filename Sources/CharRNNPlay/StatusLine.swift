@@ -1,7 +1,8 @@
 /// The play screen's top line: fields in a fixed order, each with forms from longest to
 /// shortest and a priority. When the line is too narrow, the lowest-priority field takes its next
 /// shorter form or, when it has none, goes; essential fields (the temperature, PAUSED, the random
-/// seed) always stay. A field is never cut in the middle ("GRU 1×51").
+/// seed) always stay. Then, highest priority first, each field takes back the longest form that
+/// still fits. A field is never cut in the middle ("GRU 1×51").
 public struct StatusLine: Equatable, Sendable {
     public struct Field: Equatable, Sendable {
         /// Longest first.
@@ -39,6 +40,15 @@ public struct StatusLine: Equatable, Sendable {
             // The lowest priority goes first; among equals, the rightmost.
             guard let i = candidates.min(by: { (fields[$0].priority, -$0) < (fields[$1].priority, -$1) }) else { break }
             if form[i] + 1 < fields[i].forms.count { form[i] += 1 } else { shown[i] = false }
+            line = render()
+        }
+        for i in fields.indices.sorted(by: { fields[$0].priority > fields[$1].priority }) {
+            let (oldForm, wasShown) = (form[i], shown[i])
+            for f in 0..<(wasShown ? oldForm : fields[i].forms.count) {
+                (form[i], shown[i]) = (f, true)
+                if widths.columns(of: render()) <= columns { break }
+                (form[i], shown[i]) = (oldForm, wasShown)
+            }
             line = render()
         }
         return widths.ellipsized(line, columns: columns)

@@ -177,3 +177,33 @@ struct EngineSessionTests {
         #expect(session.lastDistribution(stream: 0, count: 3) == nil)
     }
 }
+
+@Suite("Play adapter on the engine: bars labels and interrupted priming")
+struct EngineSessionLabelTests {
+    let tiny = EngineSessionTests.fixtures + "tiny-gru.safetensors"
+
+    @Test("the last draw's bars keep the settings it was drawn with after a change")
+    func drawnWith() throws {
+        let session = try EngineSession(checkpoint: tiny)
+        _ = try session.start(
+            prime: "The ", samplers: [SamplerSettings(temperature: 0.8)], randomSeed: 1, shouldContinue: { true })
+        _ = try session.step(stream: 0)
+        let before = try #require(session.lastDistribution(stream: 0, count: 5))
+        try session.update(stream: 0, settings: SamplerSettings(temperature: 0))
+        #expect(session.lastDistribution(stream: 0, count: 5) == before)
+        #expect(before.temperature == 0.8 && !before.greedy)
+        let next = try #require(session.nextDistribution(stream: 0, count: 5))
+        #expect(next.temperature == 1 && next.greedy)
+    }
+
+    @Test("a priming stopped by shouldContinue throws PrimingInterrupted and leaves nothing primed")
+    func interrupted() throws {
+        let session = try EngineSession(checkpoint: tiny)
+        #expect(throws: PrimingInterrupted.self) {
+            try session.start(
+                prime: String(repeating: "The ", count: 200), samplers: [SamplerSettings(temperature: 0)], randomSeed: 1,
+                shouldContinue: { false })
+        }
+        #expect(session.lastDistribution(stream: 0, count: 3) == nil)
+    }
+}
