@@ -29,7 +29,9 @@ public final class EngineSession: PlaySession {
         while !session.streams.isEmpty { session.removeStream(at: session.streams.count - 1) }
         for settings in samplers { try session.addStream(settings: settings, seed: randomSeed) }
         drawnWith = samplers
-        guard let report = session.prime(with: prime, shouldContinue: shouldContinue) else { throw PrimingInterrupted() }
+        guard let report = session.prime(with: prime, shouldContinue: shouldContinue) else {
+            throw PrimingInterrupted()
+        }
         return report.warning
     }
 

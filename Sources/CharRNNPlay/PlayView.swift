@@ -36,7 +36,8 @@ public enum PlayView {
             drawText(c.texts[i], tint: state.tint, into: &frame, rect: pane.text, widths: widths)
             if repeating {
                 // In the label row when there is one, else over the end of the text's top row.
-                let row = pane.label ?? Rect(row: pane.text.row, column: pane.text.column, width: pane.text.width, height: 1)
+                let row =
+                    pane.label ?? Rect(row: pane.text.row, column: pane.text.column, width: pane.text.width, height: 1)
                 let mark = " " + widths.ellipsized(repeatingMark, columns: max(0, row.width - 2)) + " "
                 frame.put(
                     mark, row: row.row, column: row.column + max(0, row.width - widths.columns(of: mark)),
@@ -126,7 +127,8 @@ public enum PlayView {
         let shown = widths.ellipsized(text, columns: rect.width - widths.columns(of: status) - 2)
         guard !shown.isEmpty else { return (text, style) }
         frame.put(
-            shown + " ", row: rect.row, column: rect.width - widths.columns(of: shown) - 1, style: style, widths: widths)
+            shown + " ", row: rect.row, column: rect.width - widths.columns(of: shown) - 1, style: style, widths: widths
+        )
         return shown == text ? nil : (text, style)
     }
 
@@ -211,7 +213,9 @@ public enum PlayView {
         frame.put(title, row: top, column: left + 2, style: .helpTitle, widths: widths)
         for i in 0..<innerHeight {
             frame.put(
-                "│" + widths.fit(" " + widths.ellipsized(lines[first + i], columns: innerWidth - 2), columns: innerWidth)
+                "│"
+                    + widths.fit(
+                        " " + widths.ellipsized(lines[first + i], columns: innerWidth - 2), columns: innerWidth)
                     + "│", row: top + 1 + i, column: left, style: .help, widths: widths)
         }
         var bottom = rule

@@ -32,7 +32,9 @@ public struct StatusLine: Equatable, Sendable {
         var form = Array(repeating: 0, count: fields.count)
         var shown = Array(repeating: true, count: fields.count)
         func render() -> String {
-            " " + fields.indices.filter { shown[$0] }.map { fields[$0].forms[form[$0]] }.joined(separator: StatusLine.separator)
+            " "
+                + fields.indices.filter { shown[$0] }.map { fields[$0].forms[form[$0]] }.joined(
+                    separator: StatusLine.separator)
         }
         var line = render()
         while widths.columns(of: line) > columns {

@@ -28,7 +28,9 @@ struct SamplingOptions: ParsableArguments {
             before the temperature, as llama.cpp does; 1 is off, P > 0.
             """)
     var repeatPenalty: Float = 1
-    @Option(parsing: .unconditional, help: "How many recent characters (prime and generated) --repeat-penalty looks at, ≥ 0.")
+    @Option(
+        parsing: .unconditional,
+        help: "How many recent characters (prime and generated) --repeat-penalty looks at, ≥ 0.")
     var repeatLastN = SamplerSettings.defaultRepeatLastN
     @Option(
         help: """

@@ -380,7 +380,8 @@ struct RepeatPenaltyTests {
 
     @Test("changes the greedy choice; P = 1 and tokens outside the window change nothing")
     func greedy() throws {
-        let penalized = try Sampler(settings: SamplerSettings(method: .greedy, repeatPenalty: 2), vocabularySize: 3, seed: 0)
+        let penalized = try Sampler(
+            settings: SamplerSettings(method: .greedy, repeatPenalty: 2), vocabularySize: 3, seed: 0)
         penalized.remember(0)
         #expect(penalized.sample(logits: [2, 1.5, -1]) == 1)
         let off = try Sampler(settings: SamplerSettings(method: .greedy, repeatPenalty: 1), vocabularySize: 3, seed: 0)

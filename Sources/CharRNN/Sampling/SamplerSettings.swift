@@ -71,7 +71,6 @@ public struct SamplerSettings: Equatable, Sendable {
     /// Whether the repetition penalty changes anything.
     public var penalizesRepeats: Bool { repeatPenalty != 1 && repeatLastN > 0 }
 
-
     /// "multinomial T=0.8 top-k=40 top-p=0.95", "greedy": for labels and status lines.
     public var summary: String {
         let penalty = penalizesRepeats ? " repeat-penalty=\(repeatPenalty)" : ""
