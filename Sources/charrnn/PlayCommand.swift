@@ -81,7 +81,7 @@ struct PlayCommand: ParsableCommand {
                     let controller = PlayController(
                         session: session, state: state, checkpoint: path, checkpointFolder: checkpoints,
                         randomSeed: sampling.seed, clock: PlayLoop.monotonicSeconds)
-                    if prime != nil { controller.perform(.start) }
+                    if prime != nil { controller.perform(.start, deferring: true) }  // the loop primes, Ctrl-C can stop it
                     return PlayLoop.run(controller, on: terminal, clock: PlayLoop.monotonicSeconds)
                 }
             } catch is TerminalUnusable {
