@@ -122,7 +122,8 @@ public enum PlayView {
         let text = (notice.isError ? "⚠ " : "") + notice.text
         let style: Style = notice.isError ? .alert : .status
         let minimum = widths.columns(of: line.keeping(priority: namePriority).text(columns: .max, widths: widths))
-        let status = line.text(columns: max(rect.width - widths.columns(of: text) - 2, minimum), widths: widths)
+        let room = min(rect.width, max(rect.width - widths.columns(of: text) - 2, minimum))
+        let status = line.text(columns: room, widths: widths)
         frame.put(widths.fit(status, columns: rect.width), row: rect.row, column: 0, style: .status, widths: widths)
         let shown = widths.ellipsized(text, columns: rect.width - widths.columns(of: status) - 2)
         guard !shown.isEmpty else { return (text, style) }

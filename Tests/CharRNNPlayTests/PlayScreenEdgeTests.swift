@@ -92,6 +92,20 @@ struct PlayScreenEdgeTests {
         #expect(lines.dropLast().joined(separator: " ").contains("loaded b"), "\(lines)")
     }
 
+    @Test("a long checkpoint name gives way to T, PAUSED and the seed beside a notice", arguments: [80, 40, 30])
+    func longNameWithNotice(width: Int) {
+        let session = ScriptedSession()
+        let c = controller(session, files: ["ck/tiny.safetensors", "ck/shakespeare-lstm2x512.safetensors"])
+        run(c)
+        c.handle(.control("p"))
+        c.handle(.tab)
+        #expect(session.model.name == "shakespeare-lstm2x512")
+        let lines = PlayView.frame(c, width: width, height: 12).lines()
+        for part in ["T=0.80", "PAUSED", "seed 42"] { #expect(lines[0].contains(part), "\(lines[0])") }
+        #expect(lines.joined(separator: " ").contains("loaded shakespeare-lstm2x512"), "\(lines)")
+        expectWholeFields(PlayView.statusLine(c), columns: width)
+    }
+
     @Test("a long error is shown whole, wrapped above the prime line, and cut with … in the status line")
     func longErrorWraps() {
         let session = ScriptedSession()
