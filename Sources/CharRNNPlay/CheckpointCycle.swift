@@ -4,12 +4,15 @@
     import Darwin
 #endif
 
-/// Tab / Shift-Tab cycling through the `.safetensors` files of a folder, in name order.
+/// Tab / Shift-Tab cycling through the `.safetensors` files of a folder and the checkpoint the
+/// session started with (which may live elsewhere), in file-name order.
 /// A file that fails to load is remembered as the position, so the next press moves past it
 /// while the model in use stays the last one that loaded.
 public struct CheckpointCycle: Equatable, Sendable {
     /// The folder listed.
     public let folder: String
+    /// The checkpoint the session started with: always in the cycle.
+    public let start: String
     /// The checkpoint in use.
     public private(set) var current: String
     /// The last file tried (the current one, or one that failed to load).
@@ -17,14 +20,18 @@ public struct CheckpointCycle: Equatable, Sendable {
 
     public init(folder: String, current: String) {
         self.folder = folder
+        self.start = current
         self.current = current
         self.position = current
     }
 
-    /// The file after (or before) the last one tried, among `files`; nil when `files` holds
-    /// nothing but the checkpoint in use.
+    /// The file after (or before) the last one tried, among `files` and the starting checkpoint
+    /// (unless a file of the same name stands for it); nil when they hold nothing but the
+    /// checkpoint in use.
     public mutating func advance(forward: Bool, files: [String]) -> String? {
-        let candidates = files.sorted()
+        let startName = CheckpointCycle.name(start)
+        let candidates = (files.contains { CheckpointCycle.name($0) == startName } ? files : files + [start])
+            .sorted { (CheckpointCycle.name($0), $0) < (CheckpointCycle.name($1), $1) }
         guard candidates.contains(where: { !CheckpointCycle.same($0, current) }) else { return nil }
         let next: String
         if let i = candidates.firstIndex(where: { CheckpointCycle.same($0, position) }) {

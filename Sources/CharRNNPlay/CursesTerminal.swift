@@ -12,12 +12,18 @@ import Synchronization
 public final class CursesTerminal: PlayTerminal {
     /// Sets up the terminal (UTF-8 locale, raw keys, colours), runs `body`, and restores the
     /// terminal on the way out, however `body` ends: normally, by throwing, or by a stop
-    /// signal turned into a return value.
+    /// signal turned into a return value. Throws `TerminalUnusable`, before drawing anything,
+    /// when TERM names a terminal curses does not know or one that cannot move the cursor (dumb).
     public static func withScreen<T>(_ body: (CursesTerminal) throws -> T) throws -> T {
         useUTF8Locale()
+        let term = getenv("TERM").map { String(cString: $0) } ?? "(unset)"
         guard let screen = newterm(nil, cnc_stdout(), cnc_stdin()) else {
-            let term = getenv("TERM").map { String(cString: $0) } ?? "(unset)"
-            throw CharRNNError("cannot open the terminal (TERM=\(term))")
+            throw TerminalUnusable(description: "cannot open the terminal (TERM=\(term))")
+        }
+        guard let move = tigetstr("cup"), Int(bitPattern: move) != -1 else {
+            endwin()
+            delscreen(screen)
+            throw TerminalUnusable(description: "the terminal cannot move the cursor (TERM=\(term))")
         }
         guard let window = cnc_stdscr() else {
             endwin()
@@ -194,6 +200,12 @@ public final class CursesTerminal: PlayTerminal {
         wnoutrefresh(window)
         doupdate()
     }
+}
+
+/// TERM names no terminal curses knows, or one it cannot draw a screen on: callers fall back to
+/// plain output.
+public struct TerminalUnusable: Error, CustomStringConvertible {
+    public let description: String
 }
 
 /// Signal handling. Stop signals (SIGTERM, SIGINT, SIGHUP: the terminal closed, SIGQUIT: which

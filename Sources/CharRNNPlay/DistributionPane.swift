@@ -16,7 +16,9 @@ public enum Bars {
 }
 
 /// The distribution pane: a title with the temperature and the entropy, then one row per candidate (glyph, bar,
-/// percent), the drawn character's row highlighted. When the drawn character is not among
+/// percent), the drawn character's row highlighted. A greedy stream's title says its bars are
+/// at T = 1 because greedy takes the top one; narrow panes drop that note, then the temperature,
+/// then the entropy. When the drawn character is not among
 /// the candidates shown, it gets a row of its own at the bottom.
 public struct DistributionPane {
     public var distribution: DistributionView?
@@ -38,16 +40,25 @@ public struct DistributionPane {
     public func draw(into frame: inout Frame, at rect: Rect, widths: ColumnWidth) {
         guard rect.height > 0, rect.width >= 8 else { return }
         let entropy = distribution.map { "H=" + NumberText.fixed(Double($0.entropy), decimals: 2) + " bits" }
-        var heading = title
-        if let t = distribution?.temperature {
-            let withTemperature = heading + " at T=" + NumberText.fixed(Double(t), decimals: 2)
-            let needed = widths.columns(of: withTemperature) + (entropy.map { widths.columns(of: $0) + 3 } ?? 2)
-            if needed <= rect.width { heading = withTemperature }
+        // (heading, with the entropy), best first.
+        var choices: [(String, Bool)] = [(title, true), (title, false)]
+        if let d = distribution, d.greedy {
+            let note = title + " at T=1 · greedy takes top"
+            let short = title + " at T=1 (greedy)"
+            choices = [(note, true), (note, false), (short, true), (short, false)] + choices
+        } else if let d = distribution {
+            let atT = title + " at T=" + NumberText.fixed(Double(d.temperature), decimals: 2)
+            choices = [(atT, true), (title, true), (atT, false), (title, false)]
         }
+        let (heading, showEntropy) =
+            choices.first { heading, withEntropy in
+                let extra = withEntropy ? entropy.map { widths.columns(of: $0) + 3 } : 2
+                return extra.map { widths.columns(of: heading) + $0 <= rect.width } ?? false
+            } ?? (title, false)
         frame.put(
             widths.fit(" " + heading, columns: rect.width), row: rect.row, column: rect.column, style: .label,
             widths: widths)
-        if let entropy, widths.columns(of: heading) + widths.columns(of: entropy) + 3 <= rect.width {
+        if let entropy, showEntropy {
             frame.put(
                 entropy, row: rect.row, column: rect.column + rect.width - widths.columns(of: entropy) - 1,
                 style: .label, widths: widths)

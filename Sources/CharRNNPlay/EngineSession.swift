@@ -6,6 +6,8 @@ import CharRNN
 public final class EngineSession: PlaySession {
     public private(set) var model: ModelDescription
     private let session: GenerationSession
+    /// Each stream's settings when it drew its last character: its bars are labelled with them.
+    private var drawnWith: [SamplerSettings] = []
 
     private static let ln2 = Float(0.693_147_18)
 
@@ -21,10 +23,16 @@ public final class EngineSession: PlaySession {
         model = ModelDescription(name: CheckpointCycle.displayName(path), config: network.config)
     }
 
-    public func start(prime: String, samplers: [SamplerSettings], randomSeed: UInt64) throws -> String? {
+    public func start(
+        prime: String, samplers: [SamplerSettings], randomSeed: UInt64, shouldContinue: () -> Bool
+    ) throws -> String? {
         while !session.streams.isEmpty { session.removeStream(at: session.streams.count - 1) }
         for settings in samplers { try session.addStream(settings: settings, seed: randomSeed) }
-        return session.prime(with: prime).warning
+        drawnWith = samplers
+        guard let report = session.prime(with: prime, shouldContinue: shouldContinue) else {
+            throw PrimingInterrupted()
+        }
+        return report.warning
     }
 
     public func update(stream: Int, settings: SamplerSettings) throws {
@@ -33,6 +41,7 @@ public final class EngineSession: PlaySession {
 
     public func step(stream: Int) throws -> GeneratedCharacter {
         let report = session.step(stream: stream)
+        drawnWith[stream] = session.streams[stream].settings
         return GeneratedCharacter(
             symbol: session.vocabulary.scalar(of: report.token), surprisal: report.surprisalAtT1 / EngineSession.ln2)
     }
@@ -41,12 +50,13 @@ public final class EngineSession: PlaySession {
         guard session.streams.indices.contains(stream), let report = session.streams[stream].lastReport else {
             return nil
         }
-        return view(report.distribution, stream: stream, count: count, chosen: report.token)
+        return view(report.distribution, settings: drawnWith[stream], count: count, chosen: report.token)
     }
 
     public func nextDistribution(stream: Int, count: Int) -> DistributionView? {
         guard session.streams.indices.contains(stream) else { return nil }
-        return view(session.nextDistribution(stream: stream), stream: stream, count: count, chosen: nil)
+        let settings = session.streams[stream].settings
+        return view(session.nextDistribution(stream: stream), settings: settings, count: count, chosen: nil)
     }
 
     public func reset() {
@@ -54,10 +64,12 @@ public final class EngineSession: PlaySession {
     }
 
     /// Bars for a sampling stream show what it draws from (after temperature and truncation),
-    /// labelled with the stream's own temperature; a deterministic stream (greedy, or T = 0)
-    /// draws from a point mass, so its bars show the model's T = 1 distribution instead.
-    private func view(_ d: NextCharacterDistribution, stream: Int, count: Int, chosen: Int?) -> DistributionView {
-        let settings = session.streams[stream].settings
+    /// labelled with the temperature of `settings` (those it was drawn with); a deterministic
+    /// stream (greedy, or T = 0) draws from a point mass, so its bars show the model's T = 1
+    /// distribution instead.
+    private func view(
+        _ d: NextCharacterDistribution, settings: SamplerSettings, count: Int, chosen: Int?
+    ) -> DistributionView {
         let modelView = settings.isDeterministic
         let vocabulary = session.vocabulary
         let candidates = d.top.prefix(count).map { entry in
@@ -72,6 +84,6 @@ public final class EngineSession: PlaySession {
         return DistributionView(
             candidates: candidates, chosen: chosenCandidate,
             entropy: (modelView ? d.entropyAtT1 : d.entropy) / EngineSession.ln2,
-            temperature: modelView ? 1 : settings.temperature)
+            temperature: modelView ? 1 : settings.temperature, greedy: modelView)
     }
 }

@@ -103,6 +103,39 @@ public struct ColumnWidth: Sendable {
         return String(String.UnicodeScalarView(kept.reversed()))
     }
 
+    /// `text` if it fits in `limit` columns, else its longest prefix that fits with "…" after it.
+    public func ellipsized(_ text: String, columns limit: Int) -> String {
+        guard columns(of: text) > limit else { return text }
+        guard limit >= 1 else { return "" }
+        return prefix(text, columns: limit - 1) + "…"
+    }
+
+    /// `text` broken into rows of at most `limit` columns at spaces (words longer than a row are
+    /// cut), at most `maxRows` of them, the last ending in "…" when text was left out.
+    public func wrap(_ text: String, columns limit: Int, maxRows: Int = .max) -> [String] {
+        guard limit > 0, maxRows > 0 else { return [] }
+        var rows: [String] = []
+        var row = ""
+        for word in text.split(separator: " ", omittingEmptySubsequences: false).map(String.init) {
+            let candidate = row.isEmpty ? word : row + " " + word
+            if columns(of: candidate) <= limit {
+                row = candidate
+                continue
+            }
+            if !row.isEmpty { rows.append(row) }
+            var rest = word
+            while columns(of: rest) > limit {
+                let head = prefix(rest, columns: limit)
+                rows.append(head)
+                rest = String(rest.unicodeScalars.dropFirst(head.unicodeScalars.count))
+            }
+            row = rest
+        }
+        if !row.isEmpty || rows.isEmpty { rows.append(row) }
+        guard rows.count > maxRows else { return rows }
+        return Array(rows.prefix(maxRows - 1)) + [ellipsized(rows[maxRows - 1] + " …", columns: limit)]
+    }
+
     /// `text` cut or padded with spaces to exactly `width` columns.
     public func fit(_ text: String, columns width: Int) -> String {
         let cut = prefix(text, columns: width)

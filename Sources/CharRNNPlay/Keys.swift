@@ -76,6 +76,8 @@ public enum PlayAction: Equatable, Sendable {
     case stepOnce
     case toggleTint
     case toggleHelp
+    /// Scroll the help overlay by this many lines (negative: up).
+    case scrollHelp(Int)
     case relayout
     case quit
     /// Bracketed paste: until `.endPaste`, Enter and Tab are text.
@@ -84,7 +86,8 @@ public enum PlayAction: Equatable, Sendable {
 
 /// Key → action, and the help text listing every key.
 public enum KeyMap {
-    /// With the help overlay open, F1 and Esc close it and other keys work as usual. While a
+    /// With the help overlay open, F1 and Esc close it, Up/Down and PgUp/PgDn scroll it, and
+    /// other keys work as usual. While a
     /// paste is coming in, its characters, newlines and tabs are text for the prime, Ctrl-C
     /// still quits, resizes still lay out, and other keys are ignored.
     public static func action(for key: Key, helpShown: Bool = false, pasting: Bool = false) -> PlayAction? {
@@ -106,6 +109,10 @@ public enum KeyMap {
         case .pasteEnd: return nil
         case .backspace: return .deleteBackward
         case .enter: return .start
+        case .up where helpShown: return .scrollHelp(-1)
+        case .down where helpShown: return .scrollHelp(1)
+        case .pageUp where helpShown: return .scrollHelp(-KeyMap.helpPage)
+        case .pageDown where helpShown: return .scrollHelp(KeyMap.helpPage)
         case .up: return .warmer
         case .down: return .cooler
         case .left: return .fewerBars
@@ -132,6 +139,9 @@ public enum KeyMap {
         }
     }
 
+    /// Lines PgUp/PgDn scroll the help overlay.
+    static let helpPage = 5
+
     /// (keys, what they do), in the order the help overlay lists them.
     public static let help: [(keys: String, action: String)] = [
         ("type, paste", "edit the prime text (a paste is text: its Enters and Tabs too)"),
@@ -146,8 +156,8 @@ public enum KeyMap {
         ("Ctrl-G", "greedy | sampled side by side"),
         ("Ctrl-P", "pause / resume"),
         ("Ctrl-N", "one character while paused"),
-        ("Ctrl-T", "tint text by surprisal"),
-        ("F1", "this help"),
+        ("Ctrl-T", "tint text by surprisal (legend in the prime line)"),
+        ("F1", "this help (Up/Down, PgUp/PgDn scroll it)"),
         ("Esc  Ctrl-C", "quit (Esc closes this help first)"),
     ]
 }

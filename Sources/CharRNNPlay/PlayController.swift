@@ -9,6 +9,8 @@ public final class PlayController {
         public var isError: Bool
         /// Clock time after which it is no longer shown.
         public var until: Double
+        /// A note about the prime's characters: the next start replaces it.
+        public var isPrimeWarning = false
     }
 
     public static let noticeSeconds = 10.0
@@ -26,6 +28,9 @@ public final class PlayController {
     public private(set) var randomSeed: UInt64?
     public private(set) var quitRequested = false
     public private(set) var checkpoints: CheckpointCycle
+    /// Asked every few hundred characters while a prime is read; false stops it (the loop
+    /// passes its check for Ctrl-C and stop signals).
+    public var primingShouldContinue: () -> Bool = { true }
     private var notice: Notice?
     /// The bars show the next character's distribution (nothing drawn from it yet).
     private var showingNext = false
@@ -170,8 +175,10 @@ public final class PlayController {
     private func start(prime: String) {
         let seedValue = fixedRandomSeed ?? UInt64.random(in: 0...999_999)
         let samplers = state.samplers
+        if notice?.isPrimeWarning == true { notice = nil }
         do {
-            let note = try session.start(prime: prime, samplers: samplers, randomSeed: seedValue)
+            let note = try session.start(
+                prime: prime, samplers: samplers, randomSeed: seedValue, shouldContinue: primingShouldContinue)
             texts = samplers.map { _ in
                 var text = StreamText()
                 text.appendPrime(prime)
@@ -181,7 +188,10 @@ public final class PlayController {
             credit = 0
             rate.restart(at: clock())
             fetchDistributions(next: true)
-            if let note { say(note, error: true) }
+            if let note {
+                say(note, error: true)
+                notice?.isPrimeWarning = true
+            }
         } catch {
             state.activePrime = nil
             clearStreams()

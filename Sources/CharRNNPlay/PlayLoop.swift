@@ -51,7 +51,8 @@ public enum PlayLoop {
         _ controller: PlayController, on terminal: PlayTerminal, clock: () -> Double
     ) -> PlayExit {
         let frameSeconds = 1 / framesPerSecond
-        var input = KeyQueue(terminal)
+        let input = KeyQueue(terminal)
+        controller.primingShouldContinue = { [unowned controller] in !input.stopRequested(controller) }
         while true {
             let frameStart = clock()
             var keysLeft = true
@@ -79,19 +80,35 @@ public enum PlayLoop {
     }
 }
 
-/// The terminal's keys, with room for one read while waiting and handled in the next slice.
-struct KeyQueue {
+/// The terminal's keys, with room for those read while waiting or priming, handled first in
+/// the next slice.
+final class KeyQueue {
     private let terminal: PlayTerminal
-    private var waiting: Key?
+    private var waiting: [Key] = []
 
     init(_ terminal: PlayTerminal) { self.terminal = terminal }
 
+    /// Whether a stop signal arrived or a key waiting asks to quit; the keys read are kept for
+    /// the next slice. Priming's check, so Ctrl-C stops a long prime at once.
+    func stopRequested(_ controller: PlayController) -> Bool {
+        if terminal.pendingSignal != nil { return true }
+        while let key = terminal.readKey(waitingMilliseconds: 0) {
+            waiting.append(key)
+            let state = controller.state
+            if KeyMap.action(for: key, helpShown: state.helpShown, pasting: state.pasting) == .quit { return true }
+        }
+        return false
+    }
+
+    private func next() -> Key? {
+        waiting.isEmpty ? terminal.readKey(waitingMilliseconds: 0) : waiting.removeFirst()
+    }
+
     /// Handles up to `PlayLoop.keysPerSlice` keys, deferring their slow work; stops early at
     /// `deadline` or on quit. False when the terminal had no more keys.
-    mutating func handleSlice(_ controller: PlayController, until deadline: Double, clock: () -> Double) -> Bool {
+    func handleSlice(_ controller: PlayController, until deadline: Double, clock: () -> Double) -> Bool {
         var handled = 0
-        while let key = waiting ?? terminal.readKey(waitingMilliseconds: 0) {
-            waiting = nil
+        while let key = next() {
             controller.handle(key, deferring: true)
             handled += 1
             if controller.quitRequested || handled >= PlayLoop.keysPerSlice || clock() >= deadline { return true }
@@ -100,8 +117,8 @@ struct KeyQueue {
     }
 
     /// Waits up to `milliseconds` for a key, which the next slice handles first; true if one came.
-    mutating func wait(milliseconds: Int) -> Bool {
-        if waiting == nil { waiting = terminal.readKey(waitingMilliseconds: milliseconds) }
-        return waiting != nil
+    func wait(milliseconds: Int) -> Bool {
+        if waiting.isEmpty, let key = terminal.readKey(waitingMilliseconds: milliseconds) { waiting.append(key) }
+        return !waiting.isEmpty
     }
 }

@@ -14,8 +14,11 @@ public protocol PlaySession: AnyObject {
     /// Starts one stream per sampler settings from a fresh state, primed with the `prime` text;
     /// the random generators are seeded from `randomSeed`. Throws the engine's one-line error
     /// for invalid settings. Returns a one-line note when some of the prime's characters are not
-    /// in the vocabulary (left out, or fed as `[UNK]`).
-    func start(prime: String, samplers: [SamplerSettings], randomSeed: UInt64) throws -> String?
+    /// in the vocabulary (left out, or fed as `[UNK]`). Priming asks `shouldContinue` every few
+    /// hundred characters; when it says no, nothing is primed and it throws `PrimingInterrupted`.
+    func start(
+        prime: String, samplers: [SamplerSettings], randomSeed: UInt64, shouldContinue: () -> Bool
+    ) throws -> String?
 
     /// Changes one running stream's sampler settings without touching its state; invalid
     /// settings throw and the old ones stay.
@@ -34,6 +37,12 @@ public protocol PlaySession: AnyObject {
 
     /// Forgets every stream: zero state, nothing primed.
     func reset()
+}
+
+/// `PlaySession.start` stopped priming because its `shouldContinue` said no (Ctrl-C, a signal).
+public struct PrimingInterrupted: Error, CustomStringConvertible {
+    public init() {}
+    public var description: String { "priming interrupted" }
 }
 
 /// The checkpoint as the status line names it: its file name and the engine's configuration.
@@ -82,11 +91,14 @@ public struct DistributionView: Equatable, Sendable {
     /// The temperature the probabilities are at (1 for a greedy stream's bars, which show the
     /// model's own distribution rather than the point mass greedy draws from).
     public var temperature: Float
+    /// The stream draws greedily (the top candidate): the bars are the model's at T = 1.
+    public var greedy: Bool
 
-    public init(candidates: [Candidate], chosen: Candidate?, entropy: Float, temperature: Float) {
+    public init(candidates: [Candidate], chosen: Candidate?, entropy: Float, temperature: Float, greedy: Bool = false) {
         self.candidates = candidates
         self.chosen = chosen
         self.entropy = entropy
         self.temperature = temperature
+        self.greedy = greedy
     }
 }

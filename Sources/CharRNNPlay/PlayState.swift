@@ -3,6 +3,8 @@ import CharRNN
 /// The play screen's settings and mode, changed only by actions. Each action returns the
 /// effects the controller must carry out on the generation session.
 public struct PlayState: Equatable, Sendable {
+    /// play's default temperature (generate's is 1).
+    public static let defaultTemperature: Float = 0.8
     public static let temperatureStep: Float = 0.05
     public static let maximumTemperature: Float = 5
     /// Up to as many bars as the engine reports candidates per step.
@@ -26,6 +28,8 @@ public struct PlayState: Equatable, Sendable {
     public var sideBySide = false
     public var tint = false
     public var helpShown = false
+    /// How many lines of the help overlay are scrolled off its top (the view stops at the end).
+    public var helpScroll = 0
     /// A bracketed paste is coming in: its Enters and Tabs are text.
     public var pasting = false
     /// The prime the running generation started from; nil before the first start and after
@@ -35,7 +39,9 @@ public struct PlayState: Equatable, Sendable {
     /// A generation was started and not reset since.
     public var running: Bool { activePrime != nil }
 
-    public init(primeLine: String = "", sampler: SamplerSettings = SamplerSettings(temperature: 0.8)) {
+    public init(
+        primeLine: String = "", sampler: SamplerSettings = SamplerSettings(temperature: PlayState.defaultTemperature)
+    ) {
         self.primeLine = primeLine
         self.primeLength = primeLine.unicodeScalars.count
         self.sampler = sampler
@@ -118,6 +124,9 @@ public struct PlayState: Equatable, Sendable {
             tint.toggle()
         case .toggleHelp:
             helpShown.toggle()
+            helpScroll = 0
+        case .scrollHelp(let lines):
+            helpScroll = max(0, helpScroll + lines)
         case .relayout:
             return [.relayout]
         case .quit:

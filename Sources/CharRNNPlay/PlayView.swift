@@ -1,6 +1,16 @@
+import CharRNN
+
 /// Draws the play screen (status line, streams, bars, prime line, help) into a `Frame`.
 public enum PlayView {
     public static let primePrompt = "prime› "
+    /// Shown on a stream whose last characters repeat a short cycle.
+    public static let repeatingMark = "↻ repeating"
+    /// Rows a notice too long for the status line may take above the prime line.
+    public static let noticeRows = 3
+    /// The tint's legend: surprisal bands in bits, in the tint's styles (`StreamText.tint`).
+    public static let tintLegend: [(text: String, style: Style)] = [
+        ("<1", .surprisal(0)), ("<3", .surprisal(1)), ("<6", .surprisal(2)), ("6+ bits", .surprisal(3)),
+    ]
 
     public static func frame(
         _ c: PlayController, width: Int, height: Int, widths: ColumnWidth = .standard
@@ -14,17 +24,30 @@ public enum PlayView {
             drawTooSmall(into: &frame, widths: widths)
             return frame
         }
-        drawStatus(c, into: &frame, rect: layout.status, widths: widths)
+        let wrappedNotice = drawStatus(c, into: &frame, rect: layout.status, widths: widths)
         let labels = state.streamLabels
         for (i, pane) in layout.streams.enumerated() where i < c.texts.count {
+            let repeating = c.texts[i].repeatingPeriod != nil
             if let label = pane.label, i < labels.count {
                 frame.put(
                     widths.fit(" " + labels[i], columns: label.width), row: label.row,
                     column: label.column, style: .label, widths: widths)
             }
             drawText(c.texts[i], tint: state.tint, into: &frame, rect: pane.text, widths: widths)
+            if repeating {
+                // In the label row when there is one, else over the end of the text's top row.
+                let row =
+                    pane.label ?? Rect(row: pane.text.row, column: pane.text.column, width: pane.text.width, height: 1)
+                let mark = " " + widths.ellipsized(repeatingMark, columns: max(0, row.width - 2)) + " "
+                frame.put(
+                    mark, row: row.row, column: row.column + max(0, row.width - widths.columns(of: mark)),
+                    style: .alert, widths: widths)
+            }
             if let bars = pane.bars, i < c.distributions.count {
-                DistributionPane(distribution: c.distributions[i], barCount: state.barCount)
+                let distribution = c.distributions[i]
+                // The bars are of the next character until one is drawn from them, then marked.
+                let title = distribution?.chosen.map { "drew " + Glyphs.label($0.symbol, width: widths) } ?? "next"
+                DistributionPane(distribution: distribution, barCount: state.barCount, title: title)
                     .draw(into: &frame, at: bars, widths: widths)
             }
         }
@@ -38,43 +61,76 @@ public enum PlayView {
                 frame.put("│", row: row, column: column, style: .dim, widths: widths)
             }
         }
-        drawInput(state.primeLine, into: &frame, rect: layout.input, widths: widths)
-        if state.helpShown { drawHelp(into: &frame, widths: widths) }
+        if let wrappedNotice {
+            let rows = widths.wrap(wrappedNotice.text, columns: width - 2, maxRows: noticeRows)
+            let top = max(layout.status.row + 1, layout.input.row - rows.count)
+            for (i, row) in rows.enumerated() where top + i < layout.input.row {
+                frame.put(
+                    widths.fit(" " + row, columns: width), row: top + i, column: 0, style: wrappedNotice.style,
+                    widths: widths)
+            }
+        }
+        drawInput(state.primeLine, tint: state.tint, into: &frame, rect: layout.input, widths: widths)
+        if state.helpShown { drawHelp(scroll: state.helpScroll, into: &frame, widths: widths) }
         return frame
     }
 
-    /// The status line's parts, most important first: checkpoint, cell and size, temperature,
-    /// sampler, pause, random seed, characters per second, speed setting.
-    public static func statusParts(_ c: PlayController) -> [String] {
+    /// The status line's fields in order: checkpoint, cell and size, temperature, sampler,
+    /// repetition penalty, pause, random seed, characters per second, speed setting. The
+    /// temperature, PAUSED and the seed always stay; the speed, the rate, the sampler's details,
+    /// the cell's size, the repetition penalty and the checkpoint's name go first (in that order)
+    /// when room is short.
+    public static func statusLine(_ c: PlayController) -> StatusLine {
         let state = c.state
         let model = c.session.model
-        var parts = [model.name, model.config.architecture, "T=" + state.temperatureText, state.sampler.methodSummary]
-        if state.paused { parts.append("PAUSED") }
-        if let seed = c.randomSeed { parts.append("seed \(seed)") }
-        if state.running, !state.paused {
-            parts.append(c.charactersPerSecond.map { "\(Int($0.rounded())) ch/s" } ?? "– ch/s")
+        let method = state.sampler.methodSummary
+        var fields: [StatusLine.Field] = [
+            .init([model.name, ColumnWidth.standard.ellipsized(model.name, columns: 10)], priority: namePriority),
+            .init([model.config.architecture, model.config.cell.rawValue.uppercased()], priority: 4),
+            .init(["T=" + state.temperatureText], priority: StatusLine.essential),
+            .init([method, String(method.prefix { $0 != " " })], priority: 3),
+        ]
+        if state.sampler.penalizesRepeats {
+            let p = NumberText.fixed(Double(state.sampler.repeatPenalty), decimals: 2)
+            fields.append(.init(["repeat-penalty \(p) last \(state.sampler.repeatLastN)", "rep \(p)"], priority: 6))
         }
-        parts.append(state.speedText)
-        return parts
+        if state.paused { fields.append(.init(["PAUSED"], priority: StatusLine.essential)) }
+        if let seed = c.randomSeed { fields.append(.init(["seed \(seed)"], priority: StatusLine.essential)) }
+        if state.running, !state.paused {
+            fields.append(.init([c.charactersPerSecond.map { "\(Int($0.rounded())) ch/s" } ?? "– ch/s"], priority: 2))
+        }
+        fields.append(.init([state.speedText], priority: 1))
+        return StatusLine(fields)
     }
 
-    private static func drawStatus(_ c: PlayController, into frame: inout Frame, rect: Rect, widths: ColumnWidth) {
-        let parts = statusParts(c)
-        let info = " " + parts.joined(separator: " │ ")
-        frame.put(widths.fit(info, columns: rect.width), row: rect.row, column: 0, style: .status, widths: widths)
-        guard let notice = c.currentNotice else { return }
-        let text = (notice.isError ? "⚠ " : "") + notice.text + " "
-        let style: Style = notice.isError ? .alert : .status
-        if widths.columns(of: info) + 2 + widths.columns(of: text) <= rect.width {
-            frame.put(text, row: rect.row, column: rect.width - widths.columns(of: text), style: style, widths: widths)
-        } else {
-            // Keep the checkpoint name; the notice takes the rest of the line for a while.
-            let head = " " + parts[0] + " │ "
-            frame.put(widths.fit(head, columns: rect.width), row: rect.row, column: 0, style: .status, widths: widths)
+    /// The checkpoint's name stays beside a notice, after the essential fields.
+    static let namePriority = 8
+
+    /// Draws the status line with the notice at its right end: the fields give way to it down to
+    /// the checkpoint's name and the essential ones. A notice cut short there is returned, to be
+    /// shown whole in rows of its own above the prime line.
+    private static func drawStatus(
+        _ c: PlayController, into frame: inout Frame, rect: Rect, widths: ColumnWidth
+    ) -> (text: String, style: Style)? {
+        let line = statusLine(c)
+        guard let notice = c.currentNotice else {
             frame.put(
-                widths.fit(text, columns: rect.width - widths.columns(of: head)), row: rect.row,
-                column: widths.columns(of: head), style: style, widths: widths)
+                widths.fit(line.text(columns: rect.width, widths: widths), columns: rect.width), row: rect.row,
+                column: 0, style: .status, widths: widths)
+            return nil
         }
+        let text = (notice.isError ? "⚠ " : "") + notice.text
+        let style: Style = notice.isError ? .alert : .status
+        let minimum = widths.columns(of: line.keeping(priority: namePriority).text(columns: .max, widths: widths))
+        let room = min(rect.width, max(rect.width - widths.columns(of: text) - 2, minimum))
+        let status = line.text(columns: room, widths: widths)
+        frame.put(widths.fit(status, columns: rect.width), row: rect.row, column: 0, style: .status, widths: widths)
+        let shown = widths.ellipsized(text, columns: rect.width - widths.columns(of: status) - 2)
+        guard !shown.isEmpty else { return (text, style) }
+        frame.put(
+            shown + " ", row: rect.row, column: rect.width - widths.columns(of: shown) - 1, style: style, widths: widths
+        )
+        return shown == text ? nil : (text, style)
     }
 
     private static func drawText(
@@ -102,27 +158,52 @@ public enum PlayView {
         }
     }
 
-    private static func drawInput(_ primeLine: String, into frame: inout Frame, rect: Rect, widths: ColumnWidth) {
+    /// The prime line: prompt, the prime's tail, and at the right the tint's legend (with Ctrl-T
+    /// on) or the F1 hint, when they fit.
+    private static func drawInput(
+        _ primeLine: String, tint: Bool, into frame: inout Frame, rect: Rect, widths: ColumnWidth
+    ) {
         let prompt = primePrompt
-        let hint = "F1 help "
-        let room = rect.width - widths.columns(of: prompt) - 1
+        var legend: [(text: String, style: Style)] = [("F1 help ", .input)]
+        if tint {
+            legend = [("surprisal", .input)] + tintLegend.map { (" " + $0.text, $0.style) } + [(" ", .input)]
+            if widths.columns(of: prompt) + 8 + legendColumns(legend, widths) > rect.width { legend.removeFirst() }
+        }
+        let legendWidth = legendColumns(legend, widths)
+        let reserved = tint && widths.columns(of: prompt) + 8 + legendWidth <= rect.width ? legendWidth + 1 : 0
+        let room = rect.width - widths.columns(of: prompt) - 1 - reserved
         let shown = widths.suffix(Glyphs.inline(primeLine), columns: room)
         let line = prompt + shown
         frame.put(widths.fit(line, columns: rect.width), row: rect.row, column: 0, style: .input, widths: widths)
-        if widths.columns(of: line) + widths.columns(of: hint) + 2 <= rect.width {
-            frame.put(
-                hint, row: rect.row, column: rect.width - widths.columns(of: hint), style: .input,
-                widths: widths)
+        if widths.columns(of: line) + legendWidth + 1 <= rect.width {
+            var column = rect.width - legendWidth
+            for part in legend {
+                frame.put(part.text, row: rect.row, column: column, style: part.style, widths: widths)
+                column += widths.columns(of: part.text)
+            }
         }
         frame.cursor = (rect.row, widths.columns(of: line))
     }
 
-    private static func drawHelp(into frame: inout Frame, widths: ColumnWidth) {
+    private static func legendColumns(_ parts: [(text: String, style: Style)], _ widths: ColumnWidth) -> Int {
+        parts.reduce(0) { $0 + widths.columns(of: $1.text) }
+    }
+
+    /// The key list in a box; where a key and its action do not fit on one line, the action goes
+    /// on the lines below its key. When the box is taller than the screen it shows a window of
+    /// lines from `scroll` (Up/Down move it) and says so in its bottom border.
+    private static func drawHelp(scroll: Int, into frame: inout Frame, widths: ColumnWidth) {
         let keysWidth = KeyMap.help.map { widths.columns(of: $0.keys) }.max() ?? 0
-        let lines = KeyMap.help.map { widths.fit($0.keys, columns: keysWidth) + "   " + $0.action }
-        let innerWidth = min((lines.map { widths.columns(of: $0) }.max() ?? 0) + 2, frame.width - 4)
-        let innerHeight = min(lines.count, frame.height - 4)
+        var lines = KeyMap.help.map { widths.fit($0.keys, columns: keysWidth) + "   " + $0.action }
+        let innerWidth = min((lines.map { widths.columns(of: $0) }.max() ?? 0) + 2, frame.width - 2)
+        if (lines.map { widths.columns(of: $0) }.max() ?? 0) + 2 > innerWidth {
+            lines = KeyMap.help.flatMap { entry in
+                [entry.keys] + widths.wrap(entry.action, columns: max(1, innerWidth - 4)).map { "  " + $0 }
+            }
+        }
+        let innerHeight = min(lines.count, frame.height - 2)
         guard innerWidth > 4, innerHeight > 0 else { return }
+        let first = min(max(0, scroll), lines.count - innerHeight)
         let top = (frame.height - innerHeight - 2) / 2
         let left = (frame.width - innerWidth - 2) / 2
         let title = " keys "
@@ -133,10 +214,17 @@ public enum PlayView {
         frame.put(title, row: top, column: left + 2, style: .helpTitle, widths: widths)
         for i in 0..<innerHeight {
             frame.put(
-                "│" + widths.fit(" " + lines[i], columns: innerWidth) + "│", row: top + 1 + i, column: left,
-                style: .help, widths: widths)
+                "│"
+                    + widths.fit(
+                        " " + widths.ellipsized(lines[first + i], columns: innerWidth - 2), columns: innerWidth)
+                    + "│", row: top + 1 + i, column: left, style: .help, widths: widths)
         }
-        frame.put("└" + rule + "┘", row: top + 1 + innerHeight, column: left, style: .help, widths: widths)
+        var bottom = rule
+        if innerHeight < lines.count {
+            let more = (first > 0 ? "↑" : "") + (first + innerHeight < lines.count ? "↓" : "")
+            bottom = widths.fit("─ " + more + " \(first + innerHeight)/\(lines.count) " + rule, columns: innerWidth)
+        }
+        frame.put("└" + bottom + "┘", row: top + 1 + innerHeight, column: left, style: .help, widths: widths)
     }
 
     private static func drawTooSmall(into frame: inout Frame, widths: ColumnWidth) {

@@ -50,11 +50,25 @@ public struct StreamText: Sendable {
         characters.append(c)
     }
 
-    /// The plain text (prime and generated), for tests and the non-terminal fallback.
+    /// The plain text (prime and generated), for tests.
     public var text: String {
         var view = String.UnicodeScalarView()
         for c in characters { view.append(c.symbol ?? Glyphs.unknown) }
         return String(view)
+    }
+
+    /// How many generated characters `repeatingPeriod` looks at, and the longest cycle it finds.
+    public static let repeatWindow = 48
+    public static let longestRepeatPeriod = 16
+
+    /// The period of the cycle the last `repeatWindow` generated characters repeat (at least
+    /// three times over for the longest cycle: "\n\n\n…" is 1, "the the the …" is 4); nil when they
+    /// do not, or fewer were generated. A greedy stream stuck in a loop shows it this way.
+    public var repeatingPeriod: Int? {
+        let n = StreamText.repeatWindow
+        guard generatedCount >= n, characters.count >= n else { return nil }
+        let tail = characters[(characters.count - n)...].map(\.symbol)
+        return (1...StreamText.longestRepeatPeriod).first { p in (p..<n).allSatisfy { tail[$0] == tail[$0 - p] } }
     }
 
     /// The last `height` rows of the text wrapped at `width` columns. Newlines end rows (the

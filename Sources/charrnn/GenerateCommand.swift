@@ -1,5 +1,6 @@
 import ArgumentParser
 import CharRNN
+import CharRNNPlay
 
 /// `charrnn generate`: continue a prime with a checkpoint, streaming each character as it is
 /// sampled. The flags only fill `SamplerSettings`; sampling lives in the engine.
@@ -20,7 +21,7 @@ struct GenerateCommand: ParsableCommand {
             sampled distribution), surprisal_t1_bits (at T = 1), and the 5 most likely characters \
             with p (at T = 1) and p_sampled; with --compare each has "stream": "greedy" or "sampled". \
             Defaults that differ from play's: --temperature \(defaultTemperature) (play: \
-            \(PlayCommand.defaultTemperature)), --length \(defaultLength) (play: \(PlayCommand.defaultLength)); \
+            \(PlayState.defaultTemperature)), --length \(defaultLength) (play: \(PlayCommand.defaultLength)); \
             both use the same default checkpoint.
             """)
 

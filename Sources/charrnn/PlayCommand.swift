@@ -9,7 +9,8 @@ import CharRNNPlay
 #endif
 
 /// `charrnn play` (also plain `charrnn`): the full-screen terminal UI; plain streaming
-/// generation when stdin or stdout is not a terminal.
+/// generation when stdin or stdout is not a terminal, or one curses cannot drive (TERM=dumb or
+/// unknown).
 struct PlayCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "play",
@@ -19,21 +20,25 @@ struct PlayCommand: ParsableCommand {
             temperature ± 0.05 (0 = greedy), Left/Right fewer/more bars, PgUp/PgDn faster/slower, Tab/Shift-Tab next/previous \
             checkpoint, Ctrl-R reset, Ctrl-G greedy | sampled side by side, Ctrl-P pause \
             (Ctrl-N one character while paused), Ctrl-T tint by surprisal, F1 help, \
-            Esc or Ctrl-C quit. When standard output is not a terminal, prints what \
+            Esc or Ctrl-C quit. When standard input or output is not a terminal, or TERM names one \
+            that cannot move the cursor (dumb, unknown), prints what \
             `charrnn generate` prints for the same flags (the prime, then --length generated \
             characters), and a newline. Defaults that differ from generate's: --temperature \
-            \(defaultTemperature) (generate: \(GenerateCommand.defaultTemperature)), --length \
+            \(PlayState.defaultTemperature) (generate: \(GenerateCommand.defaultTemperature)), --length \
             \(defaultLength) (generate: \(GenerateCommand.defaultLength)); both use the same default \
             checkpoint.
             """)
 
-    static let defaultTemperature: Float = 0.8
     static let defaultLength = 500
 
     @Option(help: ArgumentHelp("A charrnn-v1 checkpoint.", discussion: ShippedCheckpoints.helpText))
     var checkpoint: String?
 
-    @Option(help: "Folder whose .safetensors files Tab cycles through (default: the checkpoint's folder).")
+    @Option(
+        help: """
+            Folder whose .safetensors files Tab cycles through, besides the starting checkpoint (default: the \
+            checkpoint's folder).
+            """)
     var checkpoints: String?
 
     @OptionGroup var sampling: SamplingOptions
@@ -47,25 +52,41 @@ struct PlayCommand: ParsableCommand {
     var length = PlayCommand.defaultLength
 
     func validate() throws {
-        try CLI.reportingErrors { try CLI.checkLength(length) }
+        try CLI.reportingErrors {
+            try CLI.checkLength(length)
+            if let checkpoints { try Self.checkFolder(checkpoints) }
+        }
+    }
+
+    /// --checkpoints must name a folder that exists.
+    static func checkFolder(_ path: String) throws {
+        var st = stat()
+        guard stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR else {
+            throw CharRNNError("--checkpoints: no such folder: \(path)")
+        }
     }
 
     func run() throws {
         let exit = try CLI.reportingErrors { () throws -> PlayExit in
             let path = try ShippedCheckpoints.resolve(checkpoint)
-            let settings = sampling.settings(defaultTemperature: Self.defaultTemperature)
+            let settings = sampling.settings(defaultTemperature: PlayState.defaultTemperature)
             guard isatty(0) == 1, CLI.standardOutputIsTerminal else {
                 try streamPlainly(checkpoint: path, settings: settings)
                 return .quit
             }
             let session = try EngineSession(checkpoint: path, compute: .forCommand(training: false))
-            return try CursesTerminal.withScreen { terminal in
-                let state = PlayState(primeLine: prime ?? "", sampler: settings)
-                let controller = PlayController(
-                    session: session, state: state, checkpoint: path, checkpointFolder: checkpoints,
-                    randomSeed: sampling.seed, clock: PlayLoop.monotonicSeconds)
-                if prime != nil { controller.perform(.start) }
-                return PlayLoop.run(controller, on: terminal, clock: PlayLoop.monotonicSeconds)
+            do {
+                return try CursesTerminal.withScreen { terminal in
+                    let state = PlayState(primeLine: prime ?? "", sampler: settings)
+                    let controller = PlayController(
+                        session: session, state: state, checkpoint: path, checkpointFolder: checkpoints,
+                        randomSeed: sampling.seed, clock: PlayLoop.monotonicSeconds)
+                    if prime != nil { controller.perform(.start, deferring: true) }  // the loop primes, Ctrl-C can stop it
+                    return PlayLoop.run(controller, on: terminal, clock: PlayLoop.monotonicSeconds)
+                }
+            } catch is TerminalUnusable {
+                try streamPlainly(checkpoint: path, settings: settings)
+                return .quit
             }
         }
         if case .signal(let s) = exit {

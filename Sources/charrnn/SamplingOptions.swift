@@ -1,5 +1,6 @@
 import ArgumentParser
 import CharRNN
+import CharRNNPlay
 
 extension SamplingMethod: ExpressibleByArgument {}
 
@@ -12,7 +13,7 @@ struct SamplingOptions: ParsableArguments {
         parsing: .unconditional,
         help: """
             Divides the logits; 0 means greedy (default: \(GenerateCommand.defaultTemperature) for generate, \
-            \(PlayCommand.defaultTemperature) for play).
+            \(PlayState.defaultTemperature) for play).
             """)
     var temperature: Float?
     @Option(parsing: .unconditional, help: "Keep the k most likely characters (k ≥ 1).") var topK: Int?
@@ -20,6 +21,17 @@ struct SamplingOptions: ParsableArguments {
     var topP: Float?
     @Option(parsing: .unconditional, help: "Keep characters with p ≥ min-p × the largest p, min-p in [0, 1).")
     var minP: Float?
+    @Option(
+        parsing: .unconditional,
+        help: """
+            Divide (multiply, if negative) the logit of each character among the last --repeat-last-n by P \
+            before the temperature, as llama.cpp does; 1 is off, P > 0.
+            """)
+    var repeatPenalty: Float = 1
+    @Option(
+        parsing: .unconditional,
+        help: "How many recent characters (prime and generated) --repeat-penalty looks at, ≥ 0.")
+    var repeatLastN = SamplerSettings.defaultRepeatLastN
     @Option(
         help: """
             Random seed (default: drawn at random; printed to stderr when the text depends on it, shown in \
@@ -30,7 +42,8 @@ struct SamplingOptions: ParsableArguments {
     /// The settings, with `defaultTemperature` when --temperature is not given.
     func settings(defaultTemperature: Float) -> SamplerSettings {
         SamplerSettings(
-            method: sampler, temperature: temperature ?? defaultTemperature, topK: topK, topP: topP, minP: minP)
+            method: sampler, temperature: temperature ?? defaultTemperature, topK: topK, topP: topP, minP: minP,
+            repeatPenalty: repeatPenalty, repeatLastN: repeatLastN)
     }
 
     /// Without --temperature either command's default stands in: both are valid.

@@ -186,3 +186,34 @@ struct SharedSamplingFlagsTests {
         #expect(try Self.help("play").contains("(generate's default: 200). (default: 500)"))
     }
 }
+
+@Suite("charrnn generate --repeat-penalty")
+struct GenerateRepeatPenaltyTests {
+    /// The last `n` characters are one short cycle repeated (period ≤ 12).
+    static func endsInLoop(_ text: String, last n: Int = 36) -> Bool {
+        let tail = Array(text.unicodeScalars.suffix(n))
+        return (1...12).contains { p in (p..<tail.count).allSatisfy { tail[$0] == tail[$0 - p] } }
+    }
+
+    @Test("a greedy loop on the tiny model repeats without the penalty and not with it")
+    func breaksGreedyLoop() throws {
+        let base = ["--checkpoint", GenerateTests.fixture("tiny-gru.safetensors"), "--sampler", "greedy",
+                    "--prime", "ab", "--length", "120"]
+        let plain = try GenerateTests.generate(base)
+        #expect(plain.status == 0)
+        #expect(Self.endsInLoop(plain.text), "\(plain.text)")
+        let penalized = try GenerateTests.generate(base + ["--repeat-penalty", "1.5"])
+        #expect(penalized.status == 0)
+        #expect(!Self.endsInLoop(penalized.text), "\(penalized.text)")
+        let off = try GenerateTests.generate(base + ["--repeat-penalty", "1"])
+        #expect(off.text == plain.text)
+    }
+
+    @Test("a penalty ≤ 0 or not finite, or a negative window, is one line and exit 1",
+          arguments: [["--repeat-penalty", "0"], ["--repeat-penalty", "-1"], ["--repeat-penalty", "nan"],
+                      ["--repeat-penalty", "inf"], ["--repeat-last-n", "-2"]])
+    func refused(flags: [String]) throws {
+        let run = try charrnn(["generate", "--checkpoint", GenerateTests.fixture("tiny-gru.safetensors")] + flags)
+        expectOneLineFailure(run, mentioning: flags[0].dropFirst(2).description)
+    }
+}

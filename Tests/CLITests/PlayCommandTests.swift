@@ -147,6 +147,28 @@ struct PlayCommandTests {
         expectOneLineFailure(try generated(flags), mentioning: message)
     }
 
+    @Test("--repeat-penalty works in play as in generate, and is checked by the engine")
+    func repeatPenalty() throws {
+        let flags = ["--sampler", "greedy", "--repeat-penalty", "1.5"]
+        let run = try played(flags)
+        #expect(run.status == 0)
+        #expect(run.stdout == (try generated(flags)).stdout + "\n")
+        #expect(run.stdout != (try played(["--sampler", "greedy"])).stdout)
+        expectOneLineFailure(try played(["--repeat-penalty", "0"]), mentioning: "repeat-penalty must be a finite number > 0")
+        expectOneLineFailure(try played(["--repeat-last-n", "-1"]), mentioning: "repeat-last-n must be ≥ 0")
+    }
+
+    @Test("a --checkpoints folder that does not exist is refused: one line, exit 1")
+    func missingCheckpointFolder() throws {
+        let folder = try CharRNNBinary.temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        for missing in [folder + "/nowhere", tinyGRU] {
+            expectOneLineFailure(
+                try played(["--checkpoints", missing]), mentioning: "--checkpoints: no such folder: \(missing)")
+        }
+        #expect(try played(["--checkpoints", folder]).status == 0)
+    }
+
     @Test("--sampler takes the engine's methods only")
     func unknownSampler() throws {
         #expect(try played(["--sampler", "nucleus"]).status == 64)

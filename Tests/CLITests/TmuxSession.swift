@@ -159,7 +159,15 @@ func expectRestored(
 ) throws {
     #expect(try tmux.variable("alternate_on") == "0", sourceLocation: sourceLocation)
     #expect(try tmux.variable("cursor_flag") == "1", sourceLocation: sourceLocation)
-    let words = Set(screen.joined(separator: " ").split(separator: " ").map(String.init))
+    func words(_ screen: [String]) -> Set<String> {
+        Set(screen.joined(separator: " ").split(separator: " ").map(String.init))
+    }
+    // The shell prints EXIT= before stty -a: on a busy machine the capture can come between.
+    let printed = try tmux.wait("stty -a's output", sourceLocation: sourceLocation) { s in
+        let w = words(s)
+        return (w.contains("icanon") || w.contains("-icanon")) && (w.contains("icrnl") || w.contains("-icrnl"))
+    }
+    let words = words(screen + printed)
     #expect(
         words.contains("icanon") && words.contains("echo") && words.contains("icrnl"),
         sourceLocation: sourceLocation)

@@ -43,6 +43,22 @@ struct CheckpointCycleTests {
         #expect(d.advance(forward: false, files: files) == "ck/a.safetensors")
     }
 
+    @Test("the starting checkpoint stays in the cycle when the folder is elsewhere")
+    func startingCheckpointStays() {
+        var c = CheckpointCycle(folder: "ck", current: "shipped/m.safetensors")
+        let two = ["ck/a.safetensors", "ck/b.safetensors"]
+        #expect(c.advance(forward: true, files: two) == "ck/a.safetensors")
+        c.loaded("ck/a.safetensors")
+        #expect(c.advance(forward: true, files: two) == "ck/b.safetensors")
+        c.loaded("ck/b.safetensors")
+        #expect(c.advance(forward: true, files: two) == "shipped/m.safetensors")
+        c.loaded("shipped/m.safetensors")
+        #expect(c.advance(forward: false, files: []) == nil, "nothing else to go to")
+        var d = CheckpointCycle(folder: "empty", current: "shipped/m.safetensors")
+        #expect(d.advance(forward: true, files: []) == nil)
+        d.loaded("shipped/m.safetensors")
+    }
+
     @Test("names and folders of paths")
     func names() {
         #expect(CheckpointCycle.displayName("checkpoints/shakespeare-gru512.safetensors") == "shakespeare-gru512")

@@ -22,7 +22,7 @@ struct EngineSessionTests {
     @Test("greedy streaming reproduces PyTorch's greedy continuation")
     func greedyMatchesFixture() throws {
         let session = try EngineSession(checkpoint: tiny)
-        #expect(try session.start(prime: "The ", samplers: [SamplerSettings(temperature: 0)], randomSeed: 1) == nil)
+        #expect(try session.start(prime: "The ", samplers: [SamplerSettings(temperature: 0)], randomSeed: 1, shouldContinue: { true }) == nil)
         var text = ""
         for _ in 0..<40 { text.unicodeScalars.append(try session.step(stream: 0).symbol!) }
         #expect("The " + text == "The and thy beauty's summer's fl summer's fl")
@@ -31,7 +31,7 @@ struct EngineSessionTests {
     @Test("bars: sorted, at the stream's temperature, the drawn character included; entropy in bits")
     func distributions() throws {
         let session = try EngineSession(checkpoint: tiny)
-        _ = try session.start(prime: "The ", samplers: [SamplerSettings(temperature: 1)], randomSeed: 3)
+        _ = try session.start(prime: "The ", samplers: [SamplerSettings(temperature: 1)], randomSeed: 3, shouldContinue: { true })
         let next = try #require(session.nextDistribution(stream: 0, count: 10))
         #expect(next.candidates.count == 10)
         #expect(next.chosen == nil)
@@ -67,7 +67,7 @@ struct EngineSessionTests {
         _ = try session.start(
             prime: "The ",
             samplers: [SamplerSettings(method: .greedy, temperature: 0.8), SamplerSettings(temperature: 0.8)],
-            randomSeed: 3)
+            randomSeed: 3, shouldContinue: { true })
         let greedy = try #require(session.nextDistribution(stream: 0, count: 4))
         let sampled = try #require(session.nextDistribution(stream: 1, count: 4))
         #expect(greedy.temperature == 1 && sampled.temperature == 0.8)
@@ -81,7 +81,7 @@ struct EngineSessionTests {
         let session = try EngineSession(checkpoint: tiny)
         _ = try session.start(
             prime: "The ", samplers: [SamplerSettings(method: .greedy), SamplerSettings(temperature: 1.5)],
-            randomSeed: 9)
+            randomSeed: 9, shouldContinue: { true })
         var greedy = ""
         var sampled = ""
         for _ in 0..<40 {
@@ -95,7 +95,7 @@ struct EngineSessionTests {
     @Test("prime characters outside the vocabulary come back as a note")
     func outOfVocabulary() throws {
         let session = try EngineSession(checkpoint: tiny)
-        let note = try session.start(prime: "The 漢", samplers: [SamplerSettings(temperature: 1)], randomSeed: 1)
+        let note = try session.start(prime: "The 漢", samplers: [SamplerSettings(temperature: 1)], randomSeed: 1, shouldContinue: { true })
         #expect(note?.contains("漢") == true)
     }
 
@@ -103,14 +103,14 @@ struct EngineSessionTests {
     func invalidSettings() throws {
         let session = try EngineSession(checkpoint: tiny)
         #expect(throws: CharRNNError("top-p must be in (0, 1], got 2.0")) {
-            try session.start(prime: "a", samplers: [SamplerSettings(temperature: 1, topP: 2)], randomSeed: 1)
+            try session.start(prime: "a", samplers: [SamplerSettings(temperature: 1, topP: 2)], randomSeed: 1, shouldContinue: { true })
         }
     }
 
     @Test("an invalid update is refused by the engine and the stream keeps its old settings")
     func invalidUpdate() throws {
         let session = try EngineSession(checkpoint: tiny)
-        _ = try session.start(prime: "The ", samplers: [SamplerSettings(temperature: 0.8)], randomSeed: 1)
+        _ = try session.start(prime: "The ", samplers: [SamplerSettings(temperature: 0.8)], randomSeed: 1, shouldContinue: { true })
         let before = try #require(session.nextDistribution(stream: 0, count: 5))
         #expect(throws: CharRNNError("top-p must be in (0, 1], got 2.0")) {
             try session.update(stream: 0, settings: SamplerSettings(temperature: 0.5, topP: 2))
@@ -160,20 +160,50 @@ struct EngineSessionTests {
         let session = try EngineSession(checkpoint: tiny)
         #expect(throws: CharRNNError.self) { try session.load(checkpoint: Self.fixtures + "missing.safetensors") }
         #expect(session.model.name == "tiny-gru")
-        _ = try session.start(prime: "The ", samplers: [SamplerSettings(temperature: 0)], randomSeed: 1)
+        _ = try session.start(prime: "The ", samplers: [SamplerSettings(temperature: 0)], randomSeed: 1, shouldContinue: { true })
         #expect(try session.step(stream: 0).symbol == "a")
         try session.load(checkpoint: Self.fixtures + "tiny-lstm.safetensors")
         #expect(session.model.name == "tiny-lstm" && session.model.config.architecture == "LSTM 2×32")
-        _ = try session.start(prime: "The ", samplers: [SamplerSettings(temperature: 0)], randomSeed: 1)
+        _ = try session.start(prime: "The ", samplers: [SamplerSettings(temperature: 0)], randomSeed: 1, shouldContinue: { true })
         _ = try session.step(stream: 0)
     }
 
     @Test("reset forgets the streams' state")
     func reset() throws {
         let session = try EngineSession(checkpoint: tiny)
-        _ = try session.start(prime: "The ", samplers: [SamplerSettings(temperature: 1)], randomSeed: 1)
+        _ = try session.start(prime: "The ", samplers: [SamplerSettings(temperature: 1)], randomSeed: 1, shouldContinue: { true })
         _ = try session.step(stream: 0)
         session.reset()
+        #expect(session.lastDistribution(stream: 0, count: 3) == nil)
+    }
+}
+
+@Suite("Play adapter on the engine: bars labels and interrupted priming")
+struct EngineSessionLabelTests {
+    let tiny = EngineSessionTests.fixtures + "tiny-gru.safetensors"
+
+    @Test("the last draw's bars keep the settings it was drawn with after a change")
+    func drawnWith() throws {
+        let session = try EngineSession(checkpoint: tiny)
+        _ = try session.start(
+            prime: "The ", samplers: [SamplerSettings(temperature: 0.8)], randomSeed: 1, shouldContinue: { true })
+        _ = try session.step(stream: 0)
+        let before = try #require(session.lastDistribution(stream: 0, count: 5))
+        try session.update(stream: 0, settings: SamplerSettings(temperature: 0))
+        #expect(session.lastDistribution(stream: 0, count: 5) == before)
+        #expect(before.temperature == 0.8 && !before.greedy)
+        let next = try #require(session.nextDistribution(stream: 0, count: 5))
+        #expect(next.temperature == 1 && next.greedy)
+    }
+
+    @Test("a priming stopped by shouldContinue throws PrimingInterrupted and leaves nothing primed")
+    func interrupted() throws {
+        let session = try EngineSession(checkpoint: tiny)
+        #expect(throws: PrimingInterrupted.self) {
+            try session.start(
+                prime: String(repeating: "The ", count: 200), samplers: [SamplerSettings(temperature: 0)], randomSeed: 1,
+                shouldContinue: { false })
+        }
         #expect(session.lastDistribution(stream: 0, count: 3) == nil)
     }
 }

@@ -43,6 +43,22 @@ struct KeysTests {
         #expect(KeyMap.action(for: .control("c"), helpShown: true) == .quit)
     }
 
+    @Test("with the help open, Up/Down and PgUp/PgDn scroll it instead of changing temperature and speed")
+    func helpScrollKeys() {
+        #expect(KeyMap.action(for: .up, helpShown: true) == .scrollHelp(-1))
+        #expect(KeyMap.action(for: .down, helpShown: true) == .scrollHelp(1))
+        #expect(KeyMap.action(for: .pageDown, helpShown: true) == .scrollHelp(KeyMap.helpPage))
+        #expect(KeyMap.action(for: .up) == .warmer)
+        var s = PlayState()
+        _ = s.apply(.toggleHelp)
+        _ = s.apply(.scrollHelp(-3))
+        #expect(s.helpScroll == 0)
+        _ = s.apply(.scrollHelp(4))
+        #expect(s.helpScroll == 4)
+        _ = s.apply(.toggleHelp)
+        #expect(s.helpScroll == 0)
+    }
+
     @Test("the help lists every key of the spec")
     func helpText() {
         let text = KeyMap.help.map { $0.keys + " " + $0.action }.joined(separator: "\n")

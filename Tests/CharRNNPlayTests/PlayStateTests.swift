@@ -53,7 +53,7 @@ struct PlayStateTests {
     }
 
     @Test("the sampler text names the method and the truncations that are set")
-    func samplerText() {
+    func methodSummaryText() {
         #expect(SamplerSettings(temperature: 0.8).methodSummary == "multinomial")
         #expect(
             SamplerSettings(temperature: 0.8, topK: 40, topP: 0.9).methodSummary == "multinomial top-k 40 top-p 0.90")

@@ -25,6 +25,9 @@ final class ScriptedSession: PlaySession {
     private(set) var resets = 0
     private(set) var stepCount = 0
 
+    /// Characters between priming's calls to `shouldContinue`; .max: never called.
+    var primeCheckEvery = Int.max
+
     init(script: String = "the cat sat\n") {
         self.script = Array(script.unicodeScalars)
     }
@@ -37,8 +40,17 @@ final class ScriptedSession: PlaySession {
             config: ModelConfig(cell: .lstm, vocabularySize: 8, hiddenSize: 16, layers: 2))
     }
 
-    func start(prime: String, samplers: [SamplerSettings], randomSeed: UInt64) throws -> String? {
+    func start(
+        prime: String, samplers: [SamplerSettings], randomSeed: UInt64, shouldContinue: () -> Bool
+    ) throws -> String? {
         if prime == "!fail" { throw CharRNNError("seed refused") }
+        // Priming is instant here; with `primeCheckEvery` set it asks as the engine does.
+        for (i, _) in prime.unicodeScalars.enumerated() where i % primeCheckEvery == primeCheckEvery - 1 {
+            guard shouldContinue() else {
+                reset()
+                throw PrimingInterrupted()
+            }
+        }
         for settings in samplers { try settings.validate() }
         starts.append((prime, samplers, randomSeed))
         self.samplers = samplers
@@ -100,7 +112,8 @@ final class ScriptedSession: PlaySession {
         return DistributionView(
             candidates: Array(candidates.prefix(count)),
             chosen: chosen.flatMap { c in candidates.first { $0.symbol == c } },
-            entropy: Float(entropy), temperature: settings.isDeterministic ? 1 : settings.temperature)
+            entropy: Float(entropy), temperature: settings.isDeterministic ? 1 : settings.temperature,
+            greedy: settings.isDeterministic)
     }
 }
 

@@ -271,3 +271,51 @@ struct GenerationSessionTests {
         #expect(throws: CharRNNError.self) { try GenerationSession(model: model(symbols: letters), topCount: 17, compute: .streaming()) }
     }
 }
+
+@Suite("Generation session: repetition penalty and interrupted priming")
+struct GenerationSessionPenaltyTests {
+    @Test("each stream's penalty window holds the prime's last tokens, then what it wrote")
+    func window() throws {
+        let m = model(symbols: letters)
+        let s = try session(m, [(SamplerSettings(repeatPenalty: 1.2, repeatLastN: 4), 1)])
+        s.prime(with: "hello there")
+        #expect(s.streams[0].sampler.recent.tokens == tokens(m, "here"))
+        let report = s.step(stream: 0)
+        #expect(s.streams[0].sampler.recent.tokens == tokens(m, "ere") + [report.token])
+        s.resetToPrime()
+        #expect(s.streams[0].sampler.recent.tokens == tokens(m, "here"))
+        s.resetAll()
+        #expect(s.streams[0].sampler.recent.tokens.isEmpty)
+    }
+
+    @Test("priming asks shouldContinue every few hundred characters; a no leaves a reset session")
+    func interrupted() throws {
+        let m = model(symbols: letters)
+        let s = try session(m, [(.greedy, 1)])
+        s.prime(with: "hello")
+        var calls = 0
+        let report = s.prime(
+            with: String(repeating: "hello there ", count: 100),
+            shouldContinue: {
+                calls += 1
+                return calls < 2
+            })
+        #expect(report == nil)
+        #expect(calls == 2)
+        #expect(s.prime.isEmpty)
+        #expect(s.streams[0].text.isEmpty)
+        let fresh = try session(m, [(.greedy, 1)])
+        #expect(s.streams[0].hiddenValues == fresh.streams[0].hiddenValues, "zero state, as after resetAll")
+        #expect(s.step(stream: 0).token == fresh.step(stream: 0).token)
+    }
+
+    @Test("a prime that is not interrupted gives what prime(with:) gives")
+    func uninterrupted() throws {
+        let m = model(symbols: letters)
+        let a = try session(m, [(.greedy, 1)])
+        let b = try session(m, [(.greedy, 1)])
+        let text = String(repeating: "the cat ", count: 80)
+        #expect(a.prime(with: text, shouldContinue: { true }) == b.prime(with: text))
+        #expect(a.streams[0].hiddenValues == b.streams[0].hiddenValues)
+    }
+}

@@ -361,3 +361,47 @@ struct SamplingTests {
         #expect(positions == positions.sorted())
     }
 }
+
+@Suite("Repetition penalty")
+struct RepeatPenaltyTests {
+    @Test("divides positive and multiplies negative logits of recent tokens, once each, before the temperature")
+    func transform() throws {
+        let settings = SamplerSettings(temperature: 0.5, repeatPenalty: 2)
+        let sampler = try Sampler(settings: settings, vocabularySize: 4, seed: 0)
+        for token in [0, 2, 0, 0] { sampler.remember(token) }
+        let logits: [Float] = [2, 1, -1, 0.5]
+        let penalized: [Float] = [1, 1, -2, 0.5]  // token 0 divided once, token 2 multiplied once
+        let expected = try Sampler(settings: SamplerSettings(temperature: 0.5), vocabularySize: 4, seed: 0)
+            .distribution(logits: penalized)
+        let got = sampler.distribution(logits: logits)
+        for i in 0..<4 { #expect(abs(got[i] - expected[i]) < 1e-6) }
+        #expect(logits == [2, 1, -1, 0.5], "the caller's logits are not written")
+    }
+
+    @Test("changes the greedy choice; P = 1 and tokens outside the window change nothing")
+    func greedy() throws {
+        let penalized = try Sampler(
+            settings: SamplerSettings(method: .greedy, repeatPenalty: 2), vocabularySize: 3, seed: 0)
+        penalized.remember(0)
+        #expect(penalized.sample(logits: [2, 1.5, -1]) == 1)
+        let off = try Sampler(settings: SamplerSettings(method: .greedy, repeatPenalty: 1), vocabularySize: 3, seed: 0)
+        off.remember(0)
+        #expect(off.sample(logits: [2, 1.5, -1]) == 0)
+        let window = try Sampler(
+            settings: SamplerSettings(method: .greedy, repeatPenalty: 2, repeatLastN: 2), vocabularySize: 3, seed: 0)
+        for token in [0, 1, 1] { window.remember(token) }
+        #expect(window.recent.tokens == [1, 1])
+        #expect(window.sample(logits: [2, 1.5, -1]) == 0)
+    }
+
+    @Test("P must be finite and > 0, the window ≥ 0", arguments: [Float(0), -1, .nan, .infinity])
+    func validation(penalty: Float) {
+        #expect(throws: CharRNNError.self) { try SamplerSettings(repeatPenalty: penalty).validate() }
+    }
+
+    @Test("a negative window is refused")
+    func negativeWindow() {
+        #expect(throws: CharRNNError.self) { try SamplerSettings(repeatLastN: -1).validate() }
+        #expect(throws: Never.self) { try SamplerSettings(repeatPenalty: 1.3, repeatLastN: 0).validate() }
+    }
+}

@@ -10,6 +10,7 @@
 /// Priming feeds the prime once and copies the resulting state into every stream; that state is
 /// kept so `resetToPrime()` restores it exactly. A prime that gives no token (empty, or all left
 /// out) feeds a start token instead: newline if the vocabulary has it, else space, else id 0.
+/// Each stream's repetition penalty looks at the prime's tokens and then its own.
 /// Random generators are never rewound by resets: a reset stream continues differently; use
 /// `reseed(stream:seed:)` to repeat a continuation.
 public final class GenerationSession {
@@ -29,10 +30,14 @@ public final class GenerationSession {
     /// The state right after priming; zero (never stepped) before any prime and after a full reset.
     private var primedState: StreamingState
     private var isPrimed = false
+    /// The tokens fed for the prime (not the start token): the repetition penalty's first window.
+    private var primeTokens: [Int] = []
     /// characters[V]: each token's character, U+FFFD for `[UNK]`.
     private var characters: [Unicode.Scalar]
 
     public static let unknownCharacter: Unicode.Scalar = "\u{FFFD}"
+    /// Priming asks its `shouldContinue` once per this many characters.
+    public static let primeCheckInterval = 256
 
     /// How a model swap re-primes the streams.
     public enum ModelSwapPriming: Sendable {
@@ -62,6 +67,7 @@ public final class GenerationSession {
         let stream = GenerationStream(
             index: streams.count, model: streamingModel, sampler: sampler, primeText: prime)
         stream.state.copy(from: primedState)
+        sampler.remember(primeTokens)
         streams.append(stream)
         return stream
     }
@@ -74,14 +80,31 @@ public final class GenerationSession {
     /// Resets every stream to the zero state, feeds the prime, and clears generated text.
     @discardableResult
     public func prime(with text: String) -> PrimeReport {
+        prime(with: text, shouldContinue: { true })!
+    }
+
+    /// As `prime(with:)`, asking `shouldContinue` every `primeCheckInterval` characters; when it
+    /// says no, priming stops and the session is left as `resetAll()` leaves it: returns nil.
+    public func prime(with text: String, shouldContinue: () -> Bool) -> PrimeReport? {
+        primedState.reset()
+        var tokens: [Int] = []
+        guard
+            let report = feed(
+                text.unicodeScalars, into: primedState, startIfEmpty: true, tokens: &tokens,
+                shouldContinue: shouldContinue)
+        else {
+            resetAll()
+            return nil
+        }
         prime = text
         isPrimed = true
-        primedState.reset()
-        primeReport = feed(text.unicodeScalars, into: primedState, startIfEmpty: true)
+        primeReport = report
+        primeTokens = tokens
         for stream in streams {
             stream.primeText = text
             stream.clearGenerated()
             stream.state.copy(from: primedState)
+            stream.sampler.remember(tokens)
         }
         return primeReport
     }
@@ -118,6 +141,7 @@ public final class GenerationSession {
     public func resetToPrime(stream index: Int) {
         streams[index].clearGenerated()
         streams[index].state.copy(from: primedState)
+        streams[index].sampler.remember(primeTokens)
     }
 
     /// Zero state, empty prime and text for every stream. The next step or query feeds the
@@ -126,11 +150,13 @@ public final class GenerationSession {
         prime = ""
         isPrimed = false
         primeReport = PrimeReport()
+        primeTokens = []
         primedState.reset()
         for stream in streams {
             stream.primeText = ""
             stream.clearGenerated()
             stream.state.reset()
+            stream.sampler.remember([])
         }
     }
 
@@ -152,17 +178,21 @@ public final class GenerationSession {
         primedState = newStreaming.makeState()
         characters = Self.characterTable(newModel.vocabulary)
         var report = PrimeReport()
+        primeTokens = []
         if isPrimed {
-            report = feed(prime.unicodeScalars, into: primedState, startIfEmpty: true)
+            report = feed(prime.unicodeScalars, into: primedState, startIfEmpty: true, tokens: &primeTokens)!
             primeReport = report
         }
         for stream in streams {
             stream.state.copy(from: primedState)
+            var tokens = primeTokens
+            defer { stream.sampler.remember(tokens) }
             if priming == .primeOnly {
                 stream.clearGenerated()
             } else if !stream.generatedText.isEmpty {
                 startIfNeeded(stream)
-                let more = feed(stream.generatedText.unicodeScalars, into: stream.state, startIfEmpty: false)
+                let more = feed(
+                    stream.generatedText.unicodeScalars, into: stream.state, startIfEmpty: false, tokens: &tokens)!
                 report.tokenCount += more.tokenCount
                 for c in more.mappedToUnknown where !report.mappedToUnknown.contains(c) {
                     report.mappedToUnknown.append(c)
@@ -180,13 +210,16 @@ public final class GenerationSession {
     }
 
     /// Feeds text into a state, mapping characters outside the vocabulary to `[UNK]` or leaving
-    /// them out, and feeding the start token when nothing was fed and `startIfEmpty`.
+    /// them out, and feeding the start token when nothing was fed and `startIfEmpty`. Appends
+    /// the ids fed (not the start token) to `tokens`. nil when `shouldContinue` said no.
     private func feed(
-        _ text: String.UnicodeScalarView, into state: StreamingState, startIfEmpty: Bool
-    ) -> PrimeReport {
+        _ text: String.UnicodeScalarView, into state: StreamingState, startIfEmpty: Bool, tokens: inout [Int],
+        shouldContinue: () -> Bool = { true }
+    ) -> PrimeReport? {
         var report = PrimeReport()
         let vocabulary = model.vocabulary
-        for scalar in text {
+        for (i, scalar) in text.enumerated() {
+            if i % Self.primeCheckInterval == Self.primeCheckInterval - 1, !shouldContinue() { return nil }
             guard let id = vocabulary.id(of: scalar) else {
                 if !report.skipped.contains(scalar) { report.skipped.append(scalar) }
                 continue
@@ -197,6 +230,7 @@ public final class GenerationSession {
                 report.mappedToUnknown.append(scalar)
             }
             streamingModel.step(id, state)
+            tokens.append(id)
             report.tokenCount += 1
         }
         if report.tokenCount == 0 && startIfEmpty {

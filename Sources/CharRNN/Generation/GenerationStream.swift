@@ -92,6 +92,7 @@ public final class GenerationStream {
         generatedText.unicodeScalars.append(character)
         generatedCount += 1
         lastReport = report
+        sampler.remember(token)
         model.step(token, state)
         return report
     }

@@ -1,7 +1,7 @@
 import RealModule
 
-/// Turns next-character logits into a character: temperature → top-k → top-p → min-p →
-/// renormalise → draw (docs/sampling.md). Owns its random generator and its scratch buffers
+/// Turns next-character logits into a character: repetition penalty → temperature → top-k →
+/// top-p → min-p → renormalise → draw (docs/sampling.md). Owns its random generator and its scratch buffers
 /// (sized V at creation), so a step allocates nothing, and never writes to the caller's logits.
 ///
 ///     let sampler = try Sampler(settings: .init(temperature: 0.8, topK: 40), vocabularySize: 65, seed: 1)
@@ -21,6 +21,12 @@ public final class Sampler {
     private let probabilityBuffer: UnsafeMutablePointer<Float>
     /// scratch[V]
     private let scratch: UnsafeMutablePointer<Float>
+    /// penalized[V]: the logits after the repetition penalty.
+    private let penalized: UnsafeMutablePointer<Float>
+    /// marks[V]: all false between calls; the penalty's "seen" flags.
+    private let marks: UnsafeMutablePointer<Bool>
+    /// The tokens the repetition penalty looks at: `remember(_:)` adds, the owner fills.
+    public private(set) var recent: RecentTokens
     private let ranking: TokenRanking
     /// Set when the prepared distribution is a point mass (greedy, T below the minimum).
     private var forcedToken: Int?
@@ -44,10 +50,15 @@ public final class Sampler {
         scores = .allocate(capacity: vocabularySize)
         probabilityBuffer = .allocate(capacity: vocabularySize)
         scratch = .allocate(capacity: vocabularySize)
+        penalized = .allocate(capacity: vocabularySize)
+        marks = .allocate(capacity: vocabularySize)
+        recent = RecentTokens(capacity: settings.repeatLastN)
         ranking = TokenRanking(capacity: vocabularySize)
         scores.initialize(repeating: 0, count: vocabularySize)
         probabilityBuffer.initialize(repeating: 1 / Float(vocabularySize), count: vocabularySize)
         scratch.initialize(repeating: 0, count: vocabularySize)
+        penalized.initialize(repeating: 0, count: vocabularySize)
+        marks.initialize(repeating: false, count: vocabularySize)
         logNormalizer = Double.log(Double(vocabularySize))
     }
 
@@ -55,12 +66,30 @@ public final class Sampler {
         scores.deallocate()
         probabilityBuffer.deallocate()
         scratch.deallocate()
+        penalized.deallocate()
+        marks.deallocate()
     }
 
-    /// Replaces the settings after validating them; on error the old settings stay.
+    /// Replaces the settings after validating them; on error the old settings stay. A new
+    /// `repeatLastN` keeps the most recent tokens that fit.
     public func update(settings: SamplerSettings) throws {
         try settings.validate()
+        if settings.repeatLastN != self.settings.repeatLastN { remember(recent.tokens, capacity: settings.repeatLastN) }
         self.settings = settings
+    }
+
+    /// Adds a token read or written to the repetition penalty's window.
+    public func remember(_ token: Int) {
+        precondition((0..<vocabularySize).contains(token), "token \(token) outside the vocabulary")
+        recent.append(token)
+    }
+
+    /// Replaces the repetition penalty's window with the last `repeatLastN` of `tokens`.
+    public func remember(_ tokens: [Int]) { remember(tokens, capacity: settings.repeatLastN) }
+
+    private func remember(_ tokens: [Int], capacity: Int) {
+        recent = RecentTokens(capacity: capacity)
+        for token in tokens.suffix(capacity) { remember(token) }
     }
 
     public func reseed(_ seed: UInt64) { generator = RandomGenerator(seed: seed) }
@@ -70,11 +99,17 @@ public final class Sampler {
         UnsafeBufferPointer(start: probabilityBuffer, count: vocabularySize)
     }
 
-    /// Runs temperature and truncation over logits[V] and renormalises into `probabilities`.
+    /// Runs the repetition penalty, temperature and truncation over logits[V] and renormalises
+    /// into `probabilities`.
     public func prepare(logits: UnsafeBufferPointer<Float>) {
         precondition(logits.count == vocabularySize, "logits must have \(vocabularySize) entries")
         let v = vocabularySize
-        guard let raw = logits.baseAddress else { return }
+        guard var raw = logits.baseAddress else { return }
+        if settings.penalizesRepeats {
+            RepeatPenalty(penalty: settings.repeatPenalty)
+                .apply(logits: raw, count: v, recent: recent, into: penalized, marks: marks)
+            raw = UnsafePointer(penalized)
+        }
         if settings.isDeterministic {
             let best = Softmax.argmax(raw, count: v)
             forcedToken = best

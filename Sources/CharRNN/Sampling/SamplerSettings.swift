@@ -1,7 +1,8 @@
 /// What a `Sampler` does to the logits before it draws: a plain value that front ends fill from
 /// their flags or keys, validated here and nowhere else.
 ///
-/// Pipeline (see docs/sampling.md): temperature → top-k → top-p → min-p → renormalise → draw.
+/// Pipeline (see docs/sampling.md): repetition penalty → temperature → top-k → top-p → min-p →
+/// renormalise → draw.
 public struct SamplerSettings: Equatable, Sendable {
     public var method: SamplingMethod
     /// Divides the logits. Below `minimumTemperature` (0 included) means greedy; must be finite and ≥ 0.
@@ -12,16 +13,27 @@ public struct SamplerSettings: Equatable, Sendable {
     public var topP: Float?
     /// Keep characters whose probability is at least minP × the largest, minP in [0, 1).
     public var minP: Float?
+    /// llama.cpp's repetition penalty, applied to the logits before the temperature: each
+    /// distinct token among the last `repeatLastN` read or written has its logit divided by it
+    /// when positive, multiplied by it otherwise. 1 is off; must be finite and > 0.
+    public var repeatPenalty: Float
+    /// How many recent tokens (prime and generated) the penalty looks at, ≥ 0.
+    public var repeatLastN: Int
+
+    public static let defaultRepeatLastN = 64
 
     public init(
         method: SamplingMethod = .multinomial, temperature: Float = 1, topK: Int? = nil,
-        topP: Float? = nil, minP: Float? = nil
+        topP: Float? = nil, minP: Float? = nil, repeatPenalty: Float = 1,
+        repeatLastN: Int = SamplerSettings.defaultRepeatLastN
     ) {
         self.method = method
         self.temperature = temperature
         self.topK = topK
         self.topP = topP
         self.minP = minP
+        self.repeatPenalty = repeatPenalty
+        self.repeatLastN = repeatLastN
     }
 
     public static let greedy = SamplerSettings(method: .greedy)
@@ -45,21 +57,31 @@ public struct SamplerSettings: Equatable, Sendable {
         if let minP, !(minP >= 0 && minP < 1) {
             throw CharRNNError("min-p must be in [0, 1), got \(minP)")
         }
+        guard repeatPenalty.isFinite, repeatPenalty > 0 else {
+            throw CharRNNError("repeat-penalty must be a finite number > 0, got \(repeatPenalty)")
+        }
+        guard repeatLastN >= 0 else {
+            throw CharRNNError("repeat-last-n must be ≥ 0, got \(repeatLastN)")
+        }
     }
 
     /// Whether every draw is the argmax: the greedy method, or a temperature below the minimum.
     public var isDeterministic: Bool { method == .greedy || temperature < Self.minimumTemperature }
 
+    /// Whether the repetition penalty changes anything.
+    public var penalizesRepeats: Bool { repeatPenalty != 1 && repeatLastN > 0 }
+
     /// "multinomial T=0.8 top-k=40 top-p=0.95", "greedy": for labels and status lines.
     public var summary: String {
-        if method == .greedy { return "greedy" }
-        if temperature == 0 { return "\(method.rawValue) T=0 (greedy)" }
-        if isDeterministic { return "\(method.rawValue) T=\(temperature) (greedy)" }
+        let penalty = penalizesRepeats ? " repeat-penalty=\(repeatPenalty)" : ""
+        if method == .greedy { return "greedy" + penalty }
+        if temperature == 0 { return "\(method.rawValue) T=0 (greedy)" + penalty }
+        if isDeterministic { return "\(method.rawValue) T=\(temperature) (greedy)" + penalty }
         var parts = ["\(method.rawValue) T=\(temperature)"]
         if let topK { parts.append("top-k=\(topK)") }
         if let topP { parts.append("top-p=\(topP)") }
         if let minP { parts.append("min-p=\(minP)") }
-        return parts.joined(separator: " ")
+        return parts.joined(separator: " ") + penalty
     }
 
     /// The method and the truncations that are set, for status lines that show the temperature
@@ -74,7 +96,9 @@ public struct SamplerSettings: Equatable, Sendable {
 
     /// One paragraph for `--help` and the terminal UI's help screen.
     public static let pipelineDescription = """
-        Sampling pipeline, in this order: the logits are divided by the temperature (T below \
+        Sampling pipeline, in this order: with --repeat-penalty P (llama.cpp's), the logit of each \
+        character among the last --repeat-last-n read or written is divided by P if positive, \
+        multiplied by P if not; the logits are divided by the temperature (T below \
         0.001, T = 0 included, or --sampler greedy picks the most likely character); top-k keeps the k most likely \
         characters; top-p keeps the smallest set of the remaining most likely characters whose \
         probability reaches p; min-p keeps those whose probability is at least min-p times the \
