@@ -25,6 +25,10 @@ struct TrainCommand: ParsableCommand {
         name: .customLong("max-memory"), parsing: .unconditional,
         help: "Refuse a run estimated to need more than this many GiB (default: the memory available).")
     var maxMemory: Double?
+    @Option(
+        name: .customLong("progress-every"), parsing: .unconditional,
+        help: ArgumentHelp("Seconds between progress lines when stderr is not a terminal.", visibility: .hidden))
+    var progressEvery = 30.0
 
     func run() throws {
         _ = ComputePolicy.forCommand(training: true)  // the trainer's own policy is `.training` too
@@ -63,7 +67,7 @@ struct TrainCommand: ParsableCommand {
                 )
             }
             Interrupt.install()
-            let bar = ProgressBar(enabled: CLI.standardErrorIsTerminal)
+            let bar = ProgressBar(terminal: CLI.standardErrorIsTerminal, plainEverySeconds: progressEvery)
             let finished = try trainer.run(
                 progress: { bar.update($0) },
                 epochDone: { summary in
