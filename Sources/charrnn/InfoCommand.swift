@@ -23,7 +23,9 @@ struct InfoCommand: ParsableCommand {
 
     /// A training state: where the run stands, its settings, corpus and architecture.
     static func report(_ run: SavedRun) -> String {
-        let s = run.settings, state = run.state, config = run.checkpoint.config
+        let s = run.settings
+        let state = run.state
+        let config = run.checkpoint.config
         let best = state["state.best_val"].flatMap(Double.init).flatMap { $0.isFinite ? $0 : nil }
         var lines = [
             "file:         \(PrintableText.escaped(run.path))",
@@ -37,7 +39,8 @@ struct InfoCommand: ParsableCommand {
         ]
         for key in ["command", "resumed", "init_from"] {
             if let value = run.checkpoint.metadata[key] {
-                lines.append("\(key):\(String(repeating: " ", count: max(1, 13 - key.count)))\(PrintableText.escaped(value))")
+                lines.append(
+                    "\(key):\(String(repeating: " ", count: max(1, 13 - key.count)))\(PrintableText.escaped(value))")
             }
         }
         return lines.joined(separator: "\n")

@@ -28,8 +28,10 @@ struct ModelOptions: ParsableArguments {
     /// The flags given, with their value and `saved`'s, for refusing the ones that differ.
     func given(against saved: ModelConfig) -> [(flag: String, given: String, saved: String)] {
         [
-            cell.map { ("--cell", "\($0)", "\(saved.cell)") }, embedding.map { ("--embedding", "\($0)", "\(saved.embeddingSize)") },
-            hidden.map { ("--hidden", "\($0)", "\(saved.hiddenSize)") }, layers.map { ("--layers", "\($0)", "\(saved.layers)") },
+            cell.map { ("--cell", "\($0)", "\(saved.cell)") },
+            embedding.map { ("--embedding", "\($0)", "\(saved.embeddingSize)") },
+            hidden.map { ("--hidden", "\($0)", "\(saved.hiddenSize)") },
+            layers.map { ("--layers", "\($0)", "\(saved.layers)") },
             dropout.map { ("--dropout", "\($0)", "\(saved.dropout)") },
         ].compactMap { $0 }
     }

@@ -32,7 +32,8 @@ final class ProgressBar {
             drawn = true
         } else if clock.now - lastPlainLine >= .seconds(plainEverySeconds) {
             lastPlainLine = clock.now
-            CLI.printToStandardError(Self.fields(p, charactersPerSecond: smoothedRate, barWidth: 0).map(\.text).joined(separator: "  "))
+            CLI.printToStandardError(
+                Self.fields(p, charactersPerSecond: smoothedRate, barWidth: 0).map(\.text).joined(separator: "  "))
         }
     }
 

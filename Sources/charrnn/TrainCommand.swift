@@ -24,7 +24,9 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "Continue the run saved beside --out.") var resume = false
     @Option(
         name: .customLong("init-from"),
-        help: "Start from this checkpoint's weights and architecture (fine-tuning; its vocabulary must cover the corpus).")
+        help:
+            "Start from this checkpoint's weights and architecture (fine-tuning; its vocabulary must cover the corpus)."
+    )
     var initFrom: String?
     @Option(
         name: .customLong("sample-every"), parsing: .unconditional,
@@ -42,7 +44,9 @@ struct TrainCommand: ParsableCommand {
 
     func validate() throws {
         try CLI.reportingErrors {
-            if resume, initFrom != nil { throw CharRNNError("--init-from starts a new run: it cannot go with --resume") }
+            if resume, initFrom != nil {
+                throw CharRNNError("--init-from starts a new run: it cannot go with --resume")
+            }
             if let sampleEvery, sampleEvery < 0 { throw CharRNNError("--sample-every must be ≥ 0, got \(sampleEvery)") }
         }
     }
@@ -62,7 +66,8 @@ struct TrainCommand: ParsableCommand {
             try paths.checkWritable(corpus: corpus)
             let lock = try TrainingLock(paths: paths)
             defer { withExtendedLifetime(lock) {} }
-            let trainer = try saved.map { try resumed($0, paths: paths, corpus: corpus, command: command) }
+            let trainer =
+                try saved.map { try resumed($0, paths: paths, corpus: corpus, command: command) }
                 ?? fresh(paths: paths, corpus: corpus, command: command)
             trainer.corpusPath = RunCommandLine.absolute(corpus)
             try train(trainer)
@@ -72,24 +77,32 @@ struct TrainCommand: ParsableCommand {
     /// The saved run, continued: flags it cannot honour are refused by name.
     private func resumed(_ saved: SavedRun, paths: TrainingPaths, corpus: String, command: String) throws -> Trainer {
         for (flag, given, kept) in model.given(against: saved.checkpoint.config) where given != kept {
-            throw CharRNNError("\(flag) \(given) differs from the saved run's \(kept): a resumed run keeps its architecture")
+            throw CharRNNError(
+                "\(flag) \(given) differs from the saved run's \(kept): a resumed run keeps its architecture")
         }
         for (flag, given, kept) in try training.given(against: saved.settings) where given != kept {
             throw CharRNNError(
-                "\(flag) \(given) differs from the saved run's \(kept): a resumed run keeps its settings (--epochs and --lr may change)")
+                "\(flag) \(given) differs from the saved run's \(kept): a resumed run keeps its settings (--epochs and --lr may change)"
+            )
         }
         var needed = ""
         let trainer = try Trainer.resume(
             saved, paths: paths,
             corpus: { vocabulary in try vocabulary.encodeAll(try UTF8Text.read(path: corpus), what: corpus) },
             epochs: training.epochs, learningRate: training.lr,
-            admit: { needed = $0.text; try $0.check(maxGiB: maxMemory) })
+            admit: {
+                needed = $0.text
+                try $0.check(maxGiB: maxMemory)
+            })
         trainer.recordResume(command: command)
+        if self.corpus != nil { trainer.runMetadata["corpus"] = RunCommandLine.relative(corpus, to: RunCommandLine.currentFolder) }
         CLI.printToStandardError(
-            "resuming \(trainer.model.config.summary) on \(PrintableText.escaped(corpus)) at epoch \(trainer.completedEpochs + 1), step \(trainer.step), needs about \(needed)")
+            "resuming \(trainer.model.config.summary) on \(PrintableText.escaped(corpus)) at epoch \(trainer.completedEpochs + 1), step \(trainer.step), needs about \(needed)"
+        )
         if let lr = training.lr, lr != saved.settings.learningRate {
             CLI.printToStandardError(
-                "learning rate \(lr) from here on (the saved run's was \(saved.settings.learningRate)); the state keeps it")
+                "learning rate \(lr) from here on (the saved run's was \(saved.settings.learningRate)); the state keeps it"
+            )
         }
         return trainer
     }
@@ -101,7 +114,9 @@ struct TrainCommand: ParsableCommand {
                 "\(PrintableText.escaped(existing)) exists: use --resume to continue it or --force to start afresh")
         }
         let settings = try training.settings
-        var metadata = ["corpus": RunCommandLine.relative(corpus, to: RunCommandLine.currentFolder), "command": command]
+        var metadata = [
+            "corpus": RunCommandLine.relative(corpus, to: RunCommandLine.currentFolder), "command": command,
+        ]
         let tokens: [Int32]
         let config: ModelConfig
         let makeModel: () -> CharRNNModel
@@ -109,7 +124,8 @@ struct TrainCommand: ParsableCommand {
             var start = try Checkpoint.load(path: initFrom)
             for (flag, given, kept) in model.given(against: start.config) where given != kept && flag != "--dropout" {
                 throw CharRNNError(
-                    "\(flag) \(given) differs from \(PrintableText.escaped(initFrom))'s \(kept): --init-from keeps its architecture")
+                    "\(flag) \(given) differs from \(PrintableText.escaped(initFrom))'s \(kept): --init-from keeps its architecture"
+                )
             }
             start.config.dropout = model.dropout ?? start.config.dropout
             tokens = try Self.encode(corpus: corpus, vocabulary: start.vocabulary, of: initFrom)
@@ -142,7 +158,8 @@ struct TrainCommand: ParsableCommand {
         guard unknown.isEmpty else {
             let listed = unknown.keys.sorted { $0.value < $1.value }.map { InfoCommand.readableSymbol(String($0)) }
             throw CharRNNError(
-                "\(corpus) has \(unknown.count) character(s) outside \(checkpoint)'s vocabulary: \(listed.joined(separator: " "))")
+                "\(corpus) has \(unknown.count) character(s) outside \(checkpoint)'s vocabulary: \(listed.joined(separator: " "))"
+            )
         }
         return tokens
     }
@@ -150,11 +167,13 @@ struct TrainCommand: ParsableCommand {
     private func train(_ trainer: Trainer) throws {
         let settings = trainer.settings
         if settings.learningRateSchedule != .constant {
-            CLI.printToStandardError("learning rate \(settings.learningRate), schedule \(settings.learningRateSchedule.summary)")
+            CLI.printToStandardError(
+                "learning rate \(settings.learningRate), schedule \(settings.learningRateSchedule.summary)")
         }
         if !settings.validates {
             CLI.printToStandardError(
-                "no validation (--val-fraction 0): the latest model is saved to \(PrintableText.escaped(out)) after every epoch")
+                "no validation (--val-fraction 0): the latest model is saved to \(PrintableText.escaped(out)) after every epoch"
+            )
         }
         Interrupt.install()
         let sampleEvery = sampleEvery ?? (CLI.standardErrorIsTerminal ? 1 : 0)
@@ -166,7 +185,9 @@ struct TrainCommand: ParsableCommand {
                 CLI.printToStandardError(Self.epochLine(summary, epochs: settings.epochs))
                 if sampleEvery > 0, summary.epoch % sampleEvery == 0 {
                     for (t, text) in try trainer.recordSamples() {
-                        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { PrintableText.escaped(String($0)) }
+                        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map {
+                            PrintableText.escaped(String($0))
+                        }
                         CLI.printToStandardError("sample T=\(t):\n" + lines.joined(separator: "\n"))
                     }
                 }
@@ -187,11 +208,14 @@ struct TrainCommand: ParsableCommand {
     }
 
     static func epochLine(_ summary: EpochSummary, epochs: Int) -> String {
-        var line = "epoch \(summary.epoch)/\(epochs)  step \(summary.step)  train \(NumberText.fixed(summary.trainLoss, decimals: 4))"
+        var line =
+            "epoch \(summary.epoch)/\(epochs)  step \(summary.step)  train \(NumberText.fixed(summary.trainLoss, decimals: 4))"
         if let v = summary.validation {
-            line += "  val \(NumberText.fixed(v.natsPerCharacter, decimals: 4)) nats/char (\(NumberText.fixed(v.bitsPerCharacter, decimals: 3)) bits, perplexity \(NumberText.fixed(v.perplexity, decimals: 2)))"
+            line +=
+                "  val \(NumberText.fixed(v.natsPerCharacter, decimals: 4)) nats/char (\(NumberText.fixed(v.bitsPerCharacter, decimals: 3)) bits, perplexity \(NumberText.fixed(v.perplexity, decimals: 2)))"
         }
-        line += "  \(NumberText.grouped(Int(summary.charactersPerSecond))) chars/s  \(NumberText.fixed(summary.seconds, decimals: 0)) s"
+        line +=
+            "  \(NumberText.grouped(Int(summary.charactersPerSecond))) chars/s  \(NumberText.fixed(summary.seconds, decimals: 0)) s"
         return line + (summary.isBest ? "  saved" : "")
     }
 }

@@ -55,7 +55,8 @@ struct TrainingOptions: ParsableArguments {
     /// The schedule the flags name; `--lr-decay` alone means step decay, `--lr-min` alone cosine.
     var schedule: LearningRateSchedule {
         get throws {
-            let name = lrSchedule ?? (lrDecay != nil || lrDecayEvery != nil ? "step" : lrMin != nil ? "cosine" : "constant")
+            let name =
+                lrSchedule ?? (lrDecay != nil || lrDecayEvery != nil ? "step" : lrMin != nil ? "cosine" : "constant")
             switch name {
             case "constant" where lrDecay == nil && lrDecayEvery == nil && lrMin == nil:
                 return .constant

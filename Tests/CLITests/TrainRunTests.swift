@@ -10,7 +10,8 @@ struct TrainRunTests {
     func trainedRun(_ extra: [String] = []) throws -> (folder: String, corpus: String, out: String) {
         let folder = try temporaryFolder()
         let corpus = try trainingCorpus(in: folder)
-        let run = try charrnn(["train", "--corpus", corpus, "--out", folder + "/m.safetensors", "--epochs", "1"] + smallModel + extra)
+        let run = try charrnn(
+            ["train", "--corpus", corpus, "--out", folder + "/m.safetensors", "--epochs", "1"] + smallModel + extra)
         #expect(run.status == 0, "\(run.stderr)")
         return (folder, corpus, folder + "/m.safetensors")
     }
@@ -18,9 +19,11 @@ struct TrainRunTests {
     @Test("--resume needs no --corpus and no architecture flags; --epochs and --lr may change, said in the log")
     func resumeFromSavedRun() throws {
         let (folder, _, out) = try trainedRun()
-        let resumed = try charrnn(["train", "--out", out, "--resume", "--epochs", "2", "--lr", "0.001"], workingDirectory: "/")
+        let resumed = try charrnn(
+            ["train", "--out", out, "--resume", "--epochs", "2", "--lr", "0.001"], workingDirectory: "/")
         #expect(resumed.status == 0, "\(resumed.stderr)")
-        #expect(resumed.stderr.contains("resuming GRU 1×16") && resumed.stderr.contains("epoch 2/2"), "\(resumed.stderr)")
+        #expect(
+            resumed.stderr.contains("resuming GRU 1×16") && resumed.stderr.contains("epoch 2/2"), "\(resumed.stderr)")
         #expect(resumed.stderr.contains("learning rate 0.001 from here on (the saved run's was 0.002)"))
         let state = try SafetensorsFile.read(path: folder + "/m.state")
         #expect(state.metadata["train.lr"] == "0.001")
@@ -33,7 +36,10 @@ struct TrainRunTests {
             (["--cell", "lstm"], "--cell lstm differs from the saved run's gru"),
             (["--embedding", "4"], "--embedding 4 differs from the saved run's 8"),
             (["--layers", "2"], "--layers 2 differs from the saved run's 1"),
-            (["--seq-length", "8"], "--seq-length 8 differs from the saved run's 16: a resumed run keeps its settings"),
+            (
+                ["--seq-length", "8"],
+                "--seq-length 8 differs from the saved run's 16: a resumed run keeps its settings"
+            ),
             (["--batch-size", "2"], "--batch-size 2 differs from the saved run's 4"),
             (["--optimizer", "rmsprop"], "--optimizer rmsprop differs from the saved run's adam"),
             (["--stateful"], "--stateful statefulStreams differs from the saved run's shuffledWindows"),
@@ -60,11 +66,17 @@ struct TrainRunTests {
     func initFrom() throws {
         let (folder, _, out) = try trainedRun()
         let text = folder + "/new.txt"
-        try String(repeating: "That is the question: to be or not.\n", count: 30).write(toFile: text, atomically: true, encoding: .utf8)
+        try String(repeating: "That is the question: to be or not.\n", count: 30).write(
+            toFile: text, atomically: true, encoding: .utf8)
         let fine = folder + "/fine.safetensors"
-        let run = try charrnn(["train", "--corpus", text, "--out", fine, "--init-from", out, "--epochs", "1", "--batch-size", "4", "--seq-length", "16"])
+        let run = try charrnn([
+            "train", "--corpus", text, "--out", fine, "--init-from", out, "--epochs", "1", "--batch-size", "4",
+            "--seq-length", "16",
+        ])
         #expect(run.status == 0, "\(run.stderr)")
-        #expect(run.stderr.contains("training GRU 1×16, embedding 8") && run.stderr.contains("from \(out)"), "\(run.stderr)")
+        #expect(
+            run.stderr.contains("training GRU 1×16, embedding 8") && run.stderr.contains("from \(out)"), "\(run.stderr)"
+        )
         let metadata = try Checkpoint.load(path: fine).metadata
         #expect(metadata["init_from"] == "m.safetensors")
         // Differing architecture flags and characters outside the vocabulary are refused.
@@ -86,7 +98,8 @@ struct TrainRunTests {
         let folder = try temporaryFolder()
         let corpus = try trainingCorpus(in: folder)
         let out = folder + "/m.safetensors"
-        let run = try charrnn(["train", "--corpus", corpus, "--out", out, "--epochs", "2", "--val-fraction", "0"] + smallModel)
+        let run = try charrnn(
+            ["train", "--corpus", corpus, "--out", out, "--epochs", "2", "--val-fraction", "0"] + smallModel)
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stderr.contains("no validation (--val-fraction 0): the latest model is saved"))
         #expect(run.stderr.contains("on 1,290 characters (validation 0)"), "\(run.stderr)")
@@ -128,7 +141,8 @@ struct TrainRunTests {
         }
         expectOneLineFailure(
             try charrnn(["eval", "--checkpoint", folder + "/m.state", "--text", folder + "/corpus.txt"]),
-            mentioning: "m.state: a training state (for train --resume), not a model: use \(folder)/m.safetensors beside it")
+            mentioning:
+                "m.state: a training state (for train --resume), not a model: use \(folder)/m.safetensors beside it")
     }
 
     @Test("The checkpoint records the command without the machine's folders; resumes are listed after it")
@@ -136,17 +150,20 @@ struct TrainRunTests {
         let folder = try temporaryFolder()
         _ = try trainingCorpus(in: folder)
         let first = try charrnn(
-            ["train", "--corpus", folder + "/corpus.txt", "--out=" + folder + "/m.safetensors", "--epochs", "1"] + smallModel,
+            ["train", "--corpus", folder + "/corpus.txt", "--out=" + folder + "/m.safetensors", "--epochs", "1"]
+                + smallModel,
             workingDirectory: folder)
         #expect(first.status == 0, "\(first.stderr)")
         // From elsewhere, a path outside the current folder is shown by its file name.
         let again = try charrnn(
-            ["train", "--out", folder + "/m.safetensors", "--resume", "--epochs", "2"], workingDirectory: try temporaryFolder())
+            ["train", "--out", folder + "/m.safetensors", "--resume", "--epochs", "2"],
+            workingDirectory: try temporaryFolder())
         #expect(again.status == 0, "\(again.stderr)")
         let metadata = try Checkpoint.load(path: folder + "/m.safetensors").metadata
         #expect(
             metadata["command"]
-                == "charrnn train --corpus corpus.txt --out=m.safetensors --epochs 1 " + smallModel.joined(separator: " "))
+                == "charrnn train --corpus corpus.txt --out=m.safetensors --epochs 1 "
+                + smallModel.joined(separator: " "))
         #expect(metadata["corpus"] == "corpus.txt")
         #expect(metadata["resumed"] == #"["charrnn train --out m.safetensors --resume --epochs 2"]"#)
         #expect(!metadata.values.contains { $0.contains(folder) })

@@ -55,23 +55,32 @@ struct LearningRateScheduleTests {
         let resumed = try Trainer.resume(paths: interrupted.paths, corpus: { _ in tokens })
         #expect(resumed.settings.learningRateSchedule == schedule)
         #expect(try resumed.run())
-        let a = straight.model.parameters, b = resumed.model.parameters
-        #expect(Array(UnsafeBufferPointer(start: a.values, count: a.count)) == Array(UnsafeBufferPointer(start: b.values, count: b.count)))
+        let a = straight.model.parameters
+        let b = resumed.model.parameters
+        #expect(
+            Array(UnsafeBufferPointer(start: a.values, count: a.count))
+                == Array(UnsafeBufferPointer(start: b.values, count: b.count)))
         // Both curves record the same rates at each epoch's end, and they follow the schedule.
         func rates(_ t: Trainer) throws -> [String] {
-            try String(contentsOfFile: t.paths.metrics, encoding: .utf8).split(separator: "\n").filter { $0.contains("val_loss") }
-                .compactMap { line in line.split(separator: "\"lr\": ").last.map { String($0.prefix { $0 != "," && $0 != "}" }) } }
+            try String(contentsOfFile: t.paths.metrics, encoding: .utf8).split(separator: "\n").filter {
+                $0.contains("val_loss")
+            }
+            .compactMap { line in
+                line.split(separator: "\"lr\": ").last.map { String($0.prefix { $0 != "," && $0 != "}" }) }
+            }
         }
         let (x, y) = (try rates(straight), try rates(resumed))
         #expect(x == y, "\(x)\n\(y)")
         let epochRates = try rates(straight).suffix(1)
-        let last = schedule.rate(base: s.learningRate, step: 3 * perEpoch - 1, completedEpochs: 2, totalSteps: 3 * perEpoch)
+        let last = schedule.rate(
+            base: s.learningRate, step: 3 * perEpoch - 1, completedEpochs: 2, totalSteps: 3 * perEpoch)
         #expect(epochRates == ["\(Double("\(last)")!)"], "\(epochRates)")
     }
 
     @Test("A resumed run may take a new base rate; the state keeps it for the next resume")
     func learningRateOverride() throws {
-        let interrupted = try TrainerTests().freshTrainer(.gru, settings: TrainerTests().settings(epochs: 3), folder: temporaryDirectory())
+        let interrupted = try TrainerTests().freshTrainer(
+            .gru, settings: TrainerTests().settings(epochs: 3), folder: temporaryDirectory())
         var steps = 0
         _ = try interrupted.run(progress: { _ in steps += 1 }, shouldStop: { steps == 2 })
         let tokens = interrupted.trainTokens + interrupted.validationTokens

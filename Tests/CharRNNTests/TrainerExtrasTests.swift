@@ -50,11 +50,13 @@ struct TrainerExtrasTests {
 
     @Test("Each resume's command is added to `resumed`; `command` keeps the first")
     func resumeCommands() throws {
-        let trainer = try TrainerTests().freshTrainer(.gru, settings: TrainerTests().settings(epochs: 1), folder: temporaryDirectory())
+        let trainer = try TrainerTests().freshTrainer(
+            .gru, settings: TrainerTests().settings(epochs: 1), folder: temporaryDirectory())
         trainer.runMetadata["command"] = "charrnn train --corpus c.txt"
         trainer.recordResume(command: "charrnn train --resume")
         trainer.recordResume(command: "charrnn train \"--resume\" --epochs 3")
         #expect(trainer.runMetadata["command"] == "charrnn train --corpus c.txt")
-        #expect(trainer.runMetadata["resumed"] == #"["charrnn train --resume","charrnn train \"--resume\" --epochs 3"]"#)
+        #expect(
+            trainer.runMetadata["resumed"] == #"["charrnn train --resume","charrnn train \"--resume\" --epochs 3"]"#)
     }
 }

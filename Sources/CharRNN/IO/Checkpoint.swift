@@ -32,7 +32,8 @@ public struct Checkpoint {
     public static func decode(_ file: SafetensorsFile, name: String) throws -> Checkpoint {
         func fail(_ what: String) -> CharRNNError { CharRNNError("\(name): \(what)") }
         if SavedRun.isTrainingState(file) {
-            let model = name.hasSuffix(".state") ? String(name.dropLast(".state".count)) + ".safetensors" : "the .safetensors"
+            let model =
+                name.hasSuffix(".state") ? String(name.dropLast(".state".count)) + ".safetensors" : "the .safetensors"
             throw fail("a training state (for train --resume), not a model: use \(model) beside it")
         }
         let (cell, vocabulary, dropout) = try formatFields(file.metadata, fail: fail)

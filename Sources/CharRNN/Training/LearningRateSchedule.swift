@@ -31,7 +31,9 @@ public enum LearningRateSchedule: Equatable, Sendable {
         case .stepDecay(let factor, let every):
             guard factor > 0, factor <= 1 else { throw CharRNNError("lr decay must be in (0, 1], got \(factor)") }
             guard every >= 1, every <= TrainingSettings.maxEpochs else {
-                throw CharRNNError("lr decay every must be 1 to \(NumberText.grouped(TrainingSettings.maxEpochs)) epochs, got \(every)")
+                throw CharRNNError(
+                    "lr decay every must be 1 to \(NumberText.grouped(TrainingSettings.maxEpochs)) epochs, got \(every)"
+                )
             }
         case .cosine(let minimum):
             guard minimum >= 0, minimum < base else {
@@ -77,7 +79,9 @@ public enum LearningRateSchedule: Equatable, Sendable {
         }
         switch m["train.lr_schedule"] ?? "constant" {
         case "constant": self = .constant
-        case "step": self = .stepDecay(factor: try get("lr_decay") { Float($0) }, everyEpochs: try get("lr_decay_every") { Int($0) })
+        case "step":
+            self = .stepDecay(
+                factor: try get("lr_decay") { Float($0) }, everyEpochs: try get("lr_decay_every") { Int($0) })
         case "cosine": self = .cosine(minimum: try get("lr_min") { Float($0) })
         case let other: throw CharRNNError("\(file): unknown train.lr_schedule \(other)")
         }

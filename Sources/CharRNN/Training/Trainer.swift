@@ -73,7 +73,8 @@ public final class Trainer {
         progress: (StepProgress) -> Void = { _ in }, epochDone: (EpochSummary) throws -> Void = { _ in },
         shouldStop: () -> Bool = { false }
     ) throws -> Bool {
-        let B = settings.batchSize, T = settings.sequenceLength
+        let B = settings.batchSize
+        let T = settings.sequenceLength
         let inputs = UnsafeMutablePointer<Int32>.allocate(capacity: B * T)
         let targets = UnsafeMutablePointer<Int32>.allocate(capacity: B * T)
         defer {

@@ -26,11 +26,14 @@ extension Trainer {
             file.tensors["state.\(name)"] = Tensor(shape: [values.count], values: values)
         }
         if settings.order == .statefulStreams {
-            let B = settings.batchSize, H = model.config.hiddenSize
+            let B = settings.batchSize
+            let H = model.config.hiddenSize
             for (k, layer) in graph.layers.enumerated() {
-                file.tensors["state.carry.l\(k).h"] = Tensor(shape: [B, H], values: Array(layer.hidden.array[0..<B * H]))
+                file.tensors["state.carry.l\(k).h"] = Tensor(
+                    shape: [B, H], values: Array(layer.hidden.array[0..<B * H]))
                 if layer.cell == .lstm {
-                    file.tensors["state.carry.l\(k).c"] = Tensor(shape: [B, H], values: Array(layer.cellState.array[0..<B * H]))
+                    file.tensors["state.carry.l\(k).c"] = Tensor(
+                        shape: [B, H], values: Array(layer.cellState.array[0..<B * H]))
                 }
             }
         }
@@ -72,8 +75,11 @@ extension Trainer {
         try admit(try MemoryEstimate(training: model.config, settings: settings, corpusCharacters: tokens.count))
         let trainer = try Trainer(
             model: model, settings: settings, tokens: tokens, paths: paths,
-            metadata: checkpoint.metadata.filter { !$0.key.hasPrefix("train.") && !["epoch", "step", "val_nats_per_char", "val_characters"].contains($0.key) }
-                .merging(metadata) { _, new in new })
+            metadata: checkpoint.metadata.filter {
+                !$0.key.hasPrefix("train.")
+                    && !["epoch", "step", "val_nats_per_char", "val_characters"].contains($0.key)
+            }
+            .merging(metadata) { _, new in new })
         // Every position must be one this run could have reached: step = epochs done × batches
         // per epoch + batches done, losses are finite (the best is +∞ before the first epoch).
         let batches = trainer.plan.batchesPerEpoch
@@ -84,13 +90,15 @@ extension Trainer {
         let reached = completed * batches + batchIndex
         guard step == reached else {
             throw saved.fail(
-                "state.step is \(step) but \(completed) epochs of \(batches) batches and \(batchIndex) more make \(reached)")
+                "state.step is \(step) but \(completed) epochs of \(batches) batches and \(batchIndex) more make \(reached)"
+            )
         }
         guard let best = Double(try saved.value("state.best_val")), best >= 0, !best.isNaN else {
             throw saved.fail("state.best_val is \(try saved.value("state.best_val")), not a loss (a number ≥ 0 or inf)")
         }
         guard let lossSum = Double(try saved.value("state.epoch_loss_sum")), lossSum >= 0, lossSum.isFinite else {
-            throw saved.fail("state.epoch_loss_sum is \(try saved.value("state.epoch_loss_sum")), not a finite sum of losses ≥ 0")
+            throw saved.fail(
+                "state.epoch_loss_sum is \(try saved.value("state.epoch_loss_sum")), not a finite sum of losses ≥ 0")
         }
         trainer.completedEpochs = completed
         trainer.batchIndex = batchIndex
