@@ -44,6 +44,7 @@ struct TrainRunTests {
             (["--optimizer", "rmsprop"], "--optimizer rmsprop differs from the saved run's adam"),
             (["--stateful"], "--stateful statefulStreams differs from the saved run's shuffledWindows"),
             (["--lr-schedule", "cosine"], "--lr-schedule cosine to 0.0 differs from the saved run's constant"),
+            (["--dropout", "0.5"], "--dropout 0.5 differs from the saved run's 0.0"),
         ])
     func resumeRefusesChanges(flags: [String], message: String) throws {
         let (_, _, out) = try trainedRun()
@@ -167,5 +168,27 @@ struct TrainRunTests {
         #expect(metadata["corpus"] == "corpus.txt")
         #expect(metadata["resumed"] == #"["charrnn train --out m.safetensors --resume --epochs 2"]"#)
         #expect(!metadata.values.contains { $0.contains(folder) })
+    }
+
+    @Test("Step decay and cosine from the command line: the metrics record each epoch's rate")
+    func schedules() throws {
+        let (folder, _, _) = try trainedRun(["--epochs", "3", "--lr-decay", "0.5", "--force"])
+        let metrics = try String(contentsOfFile: folder + "/m.metrics.jsonl", encoding: .utf8)
+        let rates = metrics.split(separator: "\n").filter { $0.contains("val_loss") }.compactMap { line in
+            (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["lr"] as? Double
+        }
+        #expect(rates == [0.002, 0.001, 0.0005])
+        let corpus = folder + "/corpus.txt"
+        let out = folder + "/bad.safetensors"
+        for (flags, message) in [
+            (["--lr-schedule", "step"], "--lr-schedule step needs --lr-decay FACTOR"),
+            (["--lr-decay", "0.5", "--lr-min", "0.001"], "--lr-decay and --lr-decay-every go with step decay"),
+            (["--lr-schedule", "linear"], "--lr-schedule must be constant, step or cosine, got linear"),
+            (["--lr-decay", "2"], "lr decay must be in (0, 1], got 2.0"),
+            (["--lr-schedule", "cosine", "--lr-min", "0.01"], "lr min must be ≥ 0 and below the learning rate"),
+            (["--sample-every", "-1"], "--sample-every must be ≥ 0, got -1"),
+        ] {
+            expectOneLineFailure(try charrnn(["train", "--corpus", corpus, "--out", out] + flags), mentioning: message)
+        }
     }
 }
