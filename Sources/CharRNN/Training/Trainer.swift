@@ -60,7 +60,10 @@ public final class Trainer {
     public var step: Int { optimizer.step }
 
     /// The learning rate of the next update, by the settings' schedule.
-    public var learningRate: Float {
+    public var learningRate: Float { learningRate(beforeStep: step) }
+
+    /// The rate of the update that follows `step` updates, in the epoch in progress.
+    func learningRate(beforeStep step: Int) -> Float {
         settings.learningRateSchedule.rate(
             base: settings.learningRate, step: step, completedEpochs: completedEpochs,
             totalSteps: settings.epochs * plan.batchesPerEpoch)
@@ -159,9 +162,7 @@ public final class Trainer {
             }
         }
         let trainLoss = epochLossSum / Double(plan.batchesPerEpoch)
-        let lastRate = settings.learningRateSchedule.rate(
-            base: settings.learningRate, step: step - 1, completedEpochs: completedEpochs,
-            totalSteps: settings.epochs * plan.batchesPerEpoch)
+        let lastRate = learningRate(beforeStep: step - 1)
         completedEpochs += 1
         batchIndex = 0
         epochLossSum = 0

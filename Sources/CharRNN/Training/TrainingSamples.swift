@@ -19,15 +19,4 @@ extension Trainer {
         try appendMetrics(record)
         return Array(zip(temperatures, texts))
     }
-
-    /// A resumed run keeps its first command line in `command` and lists each resume's in
-    /// `resumed` (a JSON array of strings, oldest first).
-    public func recordResume(command: String) {
-        var commands: [JSONValue] = []
-        if let saved = runMetadata["resumed"], case .array(let list)? = try? JSON.parse(saved) {
-            commands = list.compactMap { if case .string(let s) = $0 { .string(s) } else { nil } }
-        }
-        commands.append(.string(command))
-        runMetadata["resumed"] = JSONValue.array(commands).text()
-    }
 }

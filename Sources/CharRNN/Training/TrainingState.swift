@@ -126,6 +126,17 @@ extension Trainer {
         return trainer
     }
 
+    /// A resumed run keeps its first command line in `command` and lists each resume's in
+    /// `resumed` (a JSON array of strings, oldest first).
+    public func recordResume(command: String) {
+        var commands: [JSONValue] = []
+        if let saved = runMetadata["resumed"], case .array(let list)? = try? JSON.parse(saved) {
+            commands = list.compactMap { if case .string(let s) = $0 { .string(s) } else { nil } }
+        }
+        commands.append(.string(command))
+        runMetadata["resumed"] = JSONValue.array(commands).text()
+    }
+
     /// FNV-1a over the token ids: tells whether resume sees the same corpus.
     static func fingerprint(_ tokens: [Int32]) -> String {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
