@@ -5,13 +5,45 @@ import CharRNN
 struct InfoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "info",
-        abstract: "Show a checkpoint's architecture, vocabulary and metadata.")
+        abstract: "Show a checkpoint's architecture, vocabulary and metadata, or a training state's run.")
 
-    @Argument(help: "A charrnn-v1 checkpoint (.safetensors).")
+    @Argument(help: "A charrnn-v1 checkpoint (.safetensors) or a training state (.state).")
     var checkpoint: String
 
     func run() throws {
-        try CLI.reportingErrors { print(Self.report(try Checkpoint.load(path: checkpoint), path: checkpoint)) }
+        try CLI.reportingErrors {
+            let file = try SafetensorsFile.read(path: checkpoint)
+            if SavedRun.isTrainingState(file) {
+                print(Self.report(try SavedRun(file: file, path: checkpoint)))
+            } else {
+                print(Self.report(try Checkpoint.decode(file, name: checkpoint), path: checkpoint))
+            }
+        }
+    }
+
+    /// A training state: where the run stands, its settings, corpus and architecture.
+    static func report(_ run: SavedRun) -> String {
+        let s = run.settings
+        let state = run.state
+        let config = run.checkpoint.config
+        let best = state["state.best_val"].flatMap(Double.init).flatMap { $0.isFinite ? $0 : nil }
+        var lines = [
+            "file:         \(PrintableText.escaped(run.path))",
+            "format:       \(state["state.format"] ?? "") (a training state: continue it with train --resume)",
+            "run:          \(state["state.completed_epochs"] ?? "?") of \(s.epochs) epochs done, \(state["state.batch_index"] ?? "?") batches into the next, step \(state["state.step"] ?? "?")",
+            "best val:     \(best.map { "\(NumberText.fixed($0, decimals: 4)) nats/char" } ?? "none yet")",
+            "architecture: \(config.summary), dropout \(config.dropout)",
+            "parameters:   \(NumberText.grouped(config.parameterCount))",
+            "settings:     batch \(s.batchSize) × \(s.sequenceLength) characters, \(s.optimizer.rawValue), lr \(s.learningRate) (\(s.learningRateSchedule.summary)), clip \(s.clip), val-fraction \(s.validationFraction), seed \(s.seed), \(s.order.rawValue)",
+            "corpus:       \(PrintableText.escaped(run.corpusPath ?? run.checkpoint.metadata["corpus"] ?? "not recorded")), \(state["state.corpus_characters"].flatMap(Int.init).map(NumberText.grouped) ?? "?") characters",
+        ]
+        for key in ["command", "resumed", "init_from"] {
+            if let value = run.checkpoint.metadata[key] {
+                lines.append(
+                    "\(key):\(String(repeating: " ", count: max(1, 13 - key.count)))\(PrintableText.escaped(value))")
+            }
+        }
+        return lines.joined(separator: "\n")
     }
 
     static func report(_ checkpoint: Checkpoint, path: String) -> String {

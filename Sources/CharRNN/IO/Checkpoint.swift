@@ -31,6 +31,11 @@ public struct Checkpoint {
     /// Validates an already-read file as `charrnn-v1`. `name` starts every error message.
     public static func decode(_ file: SafetensorsFile, name: String) throws -> Checkpoint {
         func fail(_ what: String) -> CharRNNError { CharRNNError("\(name): \(what)") }
+        if SavedRun.isTrainingState(file) {
+            let model =
+                name.hasSuffix(".state") ? String(name.dropLast(".state".count)) + ".safetensors" : "the .safetensors"
+            throw fail("a training state (for train --resume), not a model: use \(model) beside it")
+        }
         let (cell, vocabulary, dropout) = try formatFields(file.metadata, fail: fail)
         let config = try modelConfig(file.tensors, cell: cell, vocabulary: vocabulary, dropout: dropout, fail: fail)
         let parameters = ParameterSet(shapes: config.parameterShapes)

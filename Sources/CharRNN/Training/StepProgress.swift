@@ -7,4 +7,18 @@ public struct StepProgress: Sendable {
     public let loss: Double  // mean nats/char of this batch
     public let charactersPerBatch: Int
     public let charactersPerSecond: Double
+
+    public init(
+        epoch: Int, epochs: Int, batch: Int, batchesPerEpoch: Int, step: Int, loss: Double, charactersPerBatch: Int,
+        charactersPerSecond: Double
+    ) {
+        self.epoch = epoch
+        self.epochs = epochs
+        self.batch = batch
+        self.batchesPerEpoch = batchesPerEpoch
+        self.step = step
+        self.loss = loss
+        self.charactersPerBatch = charactersPerBatch
+        self.charactersPerSecond = charactersPerSecond
+    }
 }

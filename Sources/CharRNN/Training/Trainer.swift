@@ -13,6 +13,8 @@ public final class Trainer {
     let optimizer: Optimizer
     /// Extra metadata written into every checkpoint (corpus, command line, …).
     public var runMetadata: [String: String]
+    /// Where the corpus was read from, kept in the state so `--resume` can read it again.
+    public var corpusPath: String?
 
     /// Before the order of the epoch in progress (or the next one) is drawn.
     var dataRNG: RandomGenerator
@@ -23,7 +25,8 @@ public final class Trainer {
     public internal(set) var bestValidation = Double.infinity
     var epochLossSum = 0.0
 
-    /// A fresh run. `tokens` is the whole corpus; its last `validationFraction` is held out.
+    /// A fresh run. `tokens` is the whole corpus; its last `validationFraction` is held out
+    /// (none when it is 0: the run then saves its latest model after every epoch).
     /// `compute` is `.training` (every core to OpenBLAS) unless the caller says otherwise.
     public init(
         model: CharRNNModel, settings: TrainingSettings, tokens: [Int32], paths: TrainingPaths,
@@ -32,7 +35,7 @@ public final class Trainer {
         try settings.validate()
         try model.config.validate()
         let (training, heldOut) = TrainingSettings.split(tokens, validationFraction: settings.validationFraction)
-        guard heldOut.count >= 2 else {
+        guard !settings.validates || heldOut.count >= 2 else {
             throw CharRNNError("the corpus is too short to hold out a validation text (\(tokens.count) characters)")
         }
         self.model = model
@@ -56,14 +59,25 @@ public final class Trainer {
 
     public var step: Int { optimizer.step }
 
+    /// The learning rate of the next update, by the settings' schedule.
+    public var learningRate: Float { learningRate(beforeStep: step) }
+
+    /// The rate of the update that follows `step` updates, in the epoch in progress.
+    func learningRate(beforeStep step: Int) -> Float {
+        settings.learningRateSchedule.rate(
+            base: settings.learningRate, step: step, completedEpochs: completedEpochs,
+            totalSteps: settings.epochs * plan.batchesPerEpoch)
+    }
+
     /// Trains until `settings.epochs` are complete or `shouldStop()` turns true (checked between
     /// batches; the state is then saved so `--resume` continues from that batch).
     /// Returns true when all epochs are complete.
     public func run(
-        progress: (StepProgress) -> Void = { _ in }, epochDone: (EpochSummary) -> Void = { _ in },
+        progress: (StepProgress) -> Void = { _ in }, epochDone: (EpochSummary) throws -> Void = { _ in },
         shouldStop: () -> Bool = { false }
     ) throws -> Bool {
-        let B = settings.batchSize, T = settings.sequenceLength
+        let B = settings.batchSize
+        let T = settings.sequenceLength
         let inputs = UnsafeMutablePointer<Int32>.allocate(capacity: B * T)
         let targets = UnsafeMutablePointer<Int32>.allocate(capacity: B * T)
         defer {
@@ -83,6 +97,7 @@ public final class Trainer {
                     try saveState()
                     return false
                 }
+                let rate = learningRate
                 let loss = try trainStep(batch: batchIndex, order: order, inputs: inputs, targets: targets)
                 batchIndex += 1
                 epochLossSum += loss
@@ -97,12 +112,13 @@ public final class Trainer {
                     try appendMetrics([
                         "step": .integer(step), "epoch": .integer(completedEpochs + 1),
                         "train_loss": .double(rounded(loss)), "chars_per_s": .integer(Int(report.charactersPerSecond)),
+                        "lr": .double(shortest(rate)),
                     ])
                 }
             }
             let trainSeconds = (clock.now - epochStart).seconds
             dataRNG = orderRNG
-            epochDone(
+            try epochDone(
                 try finishEpoch(
                     seconds: trainSeconds,
                     charactersPerSecond: Double((plan.batchesPerEpoch - firstBatch) * B * T) / trainSeconds))
@@ -128,37 +144,47 @@ public final class Trainer {
         }
         graph.backward()
         if settings.clip > 0 { clipGradientNorm(p, maxNorm: settings.clip) }
+        optimizer.learningRate = learningRate
         optimizer.update(p)
         if settings.order == .statefulStreams { graph.carryState() }
         return loss
     }
 
     /// Validation, the best checkpoint, the training state and the metrics line of an epoch.
+    /// Without validation the latest model is saved every epoch.
     private func finishEpoch(seconds: Double, charactersPerSecond: Double) throws -> EpochSummary {
-        let validation: EvaluationResult
-        do {
-            validation = try Evaluation.evaluate(model, tokens: validationTokens, compute: compute)
-        } catch let error as CharRNNError {
-            throw CharRNNError("training diverged by step \(step): validation: \(error.message); try a lower --lr")
+        var validation: EvaluationResult?
+        if settings.validates {
+            do {
+                validation = try Evaluation.evaluate(model, tokens: validationTokens, compute: compute)
+            } catch let error as CharRNNError {
+                throw CharRNNError("training diverged by step \(step): validation: \(error.message); try a lower --lr")
+            }
         }
         let trainLoss = epochLossSum / Double(plan.batchesPerEpoch)
+        let lastRate = learningRate(beforeStep: step - 1)
         completedEpochs += 1
         batchIndex = 0
         epochLossSum = 0
-        let isBest = validation.natsPerCharacter < bestValidation
+        let isBest = validation.map { $0.natsPerCharacter < bestValidation } ?? true
         if isBest {
-            bestValidation = validation.natsPerCharacter
+            bestValidation = validation?.natsPerCharacter ?? bestValidation
             try checkpoint(validation: validation).save(path: paths.checkpoint)
         }
         // The record before the state: a kill between the two repeats the epoch, and resume
         // drops the record of the step it will do again (`trimMetrics`).
-        try appendMetrics([
+        var record: JSONObject = [
             "step": .integer(step), "epoch": .integer(completedEpochs), "train_loss": .double(rounded(trainLoss)),
-            "val_loss": .double(rounded(validation.natsPerCharacter)),
-            "val_bits_per_char": .double(rounded(validation.bitsPerCharacter)),
-            "val_perplexity": .double(rounded(validation.perplexity)),
-            "chars_per_s": .integer(Int(charactersPerSecond)), "seconds": .double(rounded(seconds)),
-        ])
+        ]
+        if let validation {
+            record["val_loss"] = .double(rounded(validation.natsPerCharacter))
+            record["val_bits_per_char"] = .double(rounded(validation.bitsPerCharacter))
+            record["val_perplexity"] = .double(rounded(validation.perplexity))
+        }
+        record["chars_per_s"] = .integer(Int(charactersPerSecond))
+        record["seconds"] = .double(rounded(seconds))
+        record["lr"] = .double(shortest(lastRate))
+        try appendMetrics(record)
         try saveState()
         return EpochSummary(
             epoch: completedEpochs, step: step, trainLoss: trainLoss, validation: validation,
@@ -179,8 +205,9 @@ public final class Trainer {
             metadata: metadata)
     }
 
-    /// One record, one whole line (`FileIO.append` takes back a line cut short).
-    private func appendMetrics(_ record: JSONObject) throws {
+    /// One record, one whole line (`FileIO.append` takes back a line cut short). Records
+    /// the trainer does not write itself (samples) carry a `step` too, so resume trims them.
+    public func appendMetrics(_ record: JSONObject) throws {
         try FileIO.append(path: paths.metrics, line: record.text(spaced: true))
     }
 
@@ -197,6 +224,9 @@ public final class Trainer {
 }
 
 func rounded(_ x: Double) -> Double { (x * 1e6).rounded() / 1e6 }
+
+/// A Float as the Double of its shortest decimal (0.002, not 0.0020000000949949026).
+func shortest(_ x: Float) -> Double { Double("\(x)") ?? Double(x) }
 
 extension Duration {
     var seconds: Double {

@@ -4,10 +4,12 @@ public struct TrainingSettings: Equatable, Sendable {
     public var sequenceLength = 100
     public var epochs = 10
     public var learningRate: Float = 2e-3
+    public var learningRateSchedule: LearningRateSchedule = .constant
     public var optimizer: OptimizerKind = .adam
     /// Global gradient-norm clip; 0 turns clipping off.
     public var clip: Float = 5
-    /// The LAST fraction of the corpus's characters is held out for validation.
+    /// The LAST fraction of the corpus's characters is held out for validation; 0 trains on all
+    /// of it, without validation.
     public var validationFraction: Double = 0.1
     public var seed: UInt64 = 0
     public var order: BatchOrder = .shuffledWindows
@@ -45,9 +47,11 @@ public struct TrainingSettings: Equatable, Sendable {
         guard learningRate > 0, learningRate.isFinite else {
             throw CharRNNError("learning rate must be positive, got \(learningRate)")
         }
+        try learningRateSchedule.validate(base: learningRate)
         guard clip >= 0, clip.isFinite else { throw CharRNNError("clip must be ≥ 0, got \(clip)") }
-        guard validationFraction > 0, validationFraction < 1 else {
-            throw CharRNNError("validation fraction must be in (0, 1), got \(validationFraction)")
+        guard validationFraction == 0 || (validationFraction > 0 && validationFraction < 1) else {
+            throw CharRNNError(
+                "validation fraction must be in (0, 1), got \(validationFraction) (or 0: no validation, train on all)")
         }
     }
 
@@ -58,6 +62,9 @@ public struct TrainingSettings: Equatable, Sendable {
             "train.lr": "\(learningRate)", "train.optimizer": optimizer.rawValue,
             "train.clip": "\(clip)", "train.val_fraction": "\(validationFraction)",
             "train.seed": "\(seed)", "train.order": order.rawValue,
-        ]
+        ].merging(learningRateSchedule.metadata) { a, _ in a }
     }
+
+    /// Whether a run holds out a validation text (`validationFraction` > 0).
+    public var validates: Bool { validationFraction > 0 }
 }

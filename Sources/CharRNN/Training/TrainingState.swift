@@ -21,15 +21,19 @@ extension Trainer {
             "state.corpus_characters": "\(trainTokens.count + validationTokens.count)",
             "state.corpus_fingerprint": Trainer.fingerprint(trainTokens + validationTokens),
         ]) { _, new in new }
+        if let corpusPath { file.metadata["state.corpus_path"] = corpusPath }
         for (name, values) in optimizer.stateTensors {
             file.tensors["state.\(name)"] = Tensor(shape: [values.count], values: values)
         }
         if settings.order == .statefulStreams {
-            let B = settings.batchSize, H = model.config.hiddenSize
+            let B = settings.batchSize
+            let H = model.config.hiddenSize
             for (k, layer) in graph.layers.enumerated() {
-                file.tensors["state.carry.l\(k).h"] = Tensor(shape: [B, H], values: Array(layer.hidden.array[0..<B * H]))
+                file.tensors["state.carry.l\(k).h"] = Tensor(
+                    shape: [B, H], values: Array(layer.hidden.array[0..<B * H]))
                 if layer.cell == .lstm {
-                    file.tensors["state.carry.l\(k).c"] = Tensor(shape: [B, H], values: Array(layer.cellState.array[0..<B * H]))
+                    file.tensors["state.carry.l\(k).c"] = Tensor(
+                        shape: [B, H], values: Array(layer.cellState.array[0..<B * H]))
                 }
             }
         }
@@ -37,80 +41,75 @@ extension Trainer {
     }
 
     /// Continues the run saved at `paths.state` on the same corpus. `epochs` may raise the
-    /// number of epochs; every other setting comes from the state. `admit` sees the run's memory
-    /// estimate before its buffers are allocated, and may refuse it.
+    /// number of epochs and `learningRate` replace the base rate (kept in the state from then
+    /// on); every other setting comes from the state. `admit` sees the run's memory estimate
+    /// before its buffers are allocated, and may refuse it.
     public static func resume(
         paths: TrainingPaths, corpus: (Vocabulary) throws -> [Int32], epochs: Int? = nil,
-        metadata: [String: String] = [:], admit: (MemoryEstimate) throws -> Void = { _ in }
+        learningRate: Float? = nil, metadata: [String: String] = [:],
+        admit: (MemoryEstimate) throws -> Void = { _ in }
     ) throws -> Trainer {
-        let name = paths.state
-        guard FileIO.exists(name) else {
-            throw CharRNNError("\(name): no training state to resume from (train without --resume first)")
-        }
-        let file = try SafetensorsFile.read(path: name)
-        let meta = file.metadata
-        func fail(_ what: String) -> CharRNNError { CharRNNError("\(name): \(what)") }
-        guard meta["state.format"] == stateFormat else { throw fail("not a charrnn training state") }
-        func value(_ key: String) throws -> String {
-            guard let v = meta[key] else { throw fail("missing \(key)") }
-            return v
-        }
-        func integer(_ key: String, atMost limit: Int = .max) throws -> Int {
-            guard let v = Int(try value(key)), v >= 0 else { throw fail("\(key) is not a count") }
-            guard v <= limit else { throw fail("\(key) is \(v), more than \(limit)") }
-            return v
-        }
-        func rng(_ key: String) throws -> RandomGenerator {
-            let words = try value(key).split(separator: ",").compactMap { UInt64($0) }
-            do { return try RandomGenerator(stateWords: words) } catch { throw fail("\(key): \(error)") }
-        }
-        let modelFile = SafetensorsFile(
-            tensors: file.tensors.filter { !$0.key.hasPrefix("state.") },
-            metadata: meta.filter { !$0.key.hasPrefix("state.") })
-        let checkpoint = try Checkpoint.decode(modelFile, name: name)
+        try resume(
+            SavedRun.read(path: paths.state), paths: paths, corpus: corpus, epochs: epochs, learningRate: learningRate,
+            metadata: metadata, admit: admit)
+    }
+
+    /// Continues `saved` (read from `paths.state`): see `resume(paths:…)`.
+    public static func resume(
+        _ saved: SavedRun, paths: TrainingPaths, corpus: (Vocabulary) throws -> [Int32], epochs: Int? = nil,
+        learningRate: Float? = nil, metadata: [String: String] = [:],
+        admit: (MemoryEstimate) throws -> Void = { _ in }
+    ) throws -> Trainer {
+        let checkpoint = saved.checkpoint
         let model = CharRNNModel(checkpoint: checkpoint)
-        var settings = try TrainingSettings(metadata: checkpoint.metadata, name: name)
-        settings.epochs = try epochs ?? integer("state.epochs")
+        var settings = saved.settings
+        settings.epochs = epochs ?? settings.epochs
+        settings.learningRate = learningRate ?? settings.learningRate
         do { try settings.validate() } catch let error as CharRNNError {
-            throw fail("train settings: \(error.message)")
+            throw saved.fail("train settings: \(error.message)")
         }
         let tokens = try corpus(model.vocabulary)
-        guard try integer("state.corpus_characters") == tokens.count,
-            try value("state.corpus_fingerprint") == fingerprint(tokens)
-        else { throw fail("the corpus differs from the one this run was trained on") }
+        guard try saved.integer("state.corpus_characters") == tokens.count,
+            try saved.value("state.corpus_fingerprint") == fingerprint(tokens)
+        else { throw saved.fail("the corpus differs from the one this run was trained on") }
         try admit(try MemoryEstimate(training: model.config, settings: settings, corpusCharacters: tokens.count))
         let trainer = try Trainer(
             model: model, settings: settings, tokens: tokens, paths: paths,
-            metadata: checkpoint.metadata.filter { !$0.key.hasPrefix("train.") && !["epoch", "step", "val_nats_per_char", "val_characters"].contains($0.key) }
-                .merging(metadata) { _, new in new })
+            metadata: checkpoint.metadata.filter {
+                !$0.key.hasPrefix("train.")
+                    && !["epoch", "step", "val_nats_per_char", "val_characters"].contains($0.key)
+            }
+            .merging(metadata) { _, new in new })
         // Every position must be one this run could have reached: step = epochs done × batches
         // per epoch + batches done, losses are finite (the best is +∞ before the first epoch).
         let batches = trainer.plan.batchesPerEpoch
-        let savedEpochs = try integer("state.epochs", atMost: TrainingSettings.maxEpochs)
-        let completed = try integer("state.completed_epochs", atMost: savedEpochs)
-        let batchIndex = try integer("state.batch_index", atMost: batches - 1)
-        let step = try integer("state.step")
+        let savedEpochs = try saved.integer("state.epochs", atMost: TrainingSettings.maxEpochs)
+        let completed = try saved.integer("state.completed_epochs", atMost: savedEpochs)
+        let batchIndex = try saved.integer("state.batch_index", atMost: batches - 1)
+        let step = try saved.integer("state.step")
         let reached = completed * batches + batchIndex
         guard step == reached else {
-            throw fail(
-                "state.step is \(step) but \(completed) epochs of \(batches) batches and \(batchIndex) more make \(reached)")
+            throw saved.fail(
+                "state.step is \(step) but \(completed) epochs of \(batches) batches and \(batchIndex) more make \(reached)"
+            )
         }
-        guard let best = Double(try value("state.best_val")), best >= 0, !best.isNaN else {
-            throw fail("state.best_val is \(try value("state.best_val")), not a loss (a number ≥ 0 or inf)")
+        guard let best = Double(try saved.value("state.best_val")), best >= 0, !best.isNaN else {
+            throw saved.fail("state.best_val is \(try saved.value("state.best_val")), not a loss (a number ≥ 0 or inf)")
         }
-        guard let lossSum = Double(try value("state.epoch_loss_sum")), lossSum >= 0, lossSum.isFinite else {
-            throw fail("state.epoch_loss_sum is \(try value("state.epoch_loss_sum")), not a finite sum of losses ≥ 0")
+        guard let lossSum = Double(try saved.value("state.epoch_loss_sum")), lossSum >= 0, lossSum.isFinite else {
+            throw saved.fail(
+                "state.epoch_loss_sum is \(try saved.value("state.epoch_loss_sum")), not a finite sum of losses ≥ 0")
         }
         trainer.completedEpochs = completed
         trainer.batchIndex = batchIndex
         trainer.bestValidation = best
         trainer.epochLossSum = lossSum
-        trainer.dataRNG = try rng("state.data_rng")
-        trainer.dropoutRNG = try rng("state.dropout_rng")
-        let moments = file.tensors.filter { $0.key.hasPrefix("state.") }
-            .reduce(into: [String: [Float]]()) { $0[String($1.key.dropFirst("state.".count))] = $1.value.values }
+        trainer.dataRNG = try saved.rng("state.data_rng")
+        trainer.dropoutRNG = try saved.rng("state.dropout_rng")
+        trainer.corpusPath = saved.corpusPath
+        let moments = saved.tensors
         do { try trainer.optimizer.restore(step: step, tensors: moments) } catch let e as CharRNNError {
-            throw fail(e.message)
+            throw saved.fail(e.message)
         }
         try trainer.trimMetrics()
         if settings.order == .statefulStreams {
@@ -118,13 +117,24 @@ extension Trainer {
             for (k, layer) in trainer.graph.layers.enumerated() {
                 for (suffix, buffer) in [("h", layer.hidden)] + (layer.cell == .lstm ? [("c", layer.cellState)] : []) {
                     guard let t = moments["carry.l\(k).\(suffix)"], t.count == n else {
-                        throw fail("missing or misshapen state.carry.l\(k).\(suffix)")
+                        throw saved.fail("missing or misshapen state.carry.l\(k).\(suffix)")
                     }
                     t.withUnsafeBufferPointer { buffer.pointer.update(from: $0.baseAddress!, count: n) }
                 }
             }
         }
         return trainer
+    }
+
+    /// A resumed run keeps its first command line in `command` and lists each resume's in
+    /// `resumed` (a JSON array of strings, oldest first).
+    public func recordResume(command: String) {
+        var commands: [JSONValue] = []
+        if let saved = runMetadata["resumed"], case .array(let list)? = try? JSON.parse(saved) {
+            commands = list.compactMap { if case .string(let s) = $0 { .string(s) } else { nil } }
+        }
+        commands.append(.string(command))
+        runMetadata["resumed"] = JSONValue.array(commands).text()
     }
 
     /// FNV-1a over the token ids: tells whether resume sees the same corpus.
@@ -155,5 +165,6 @@ extension TrainingSettings {
         validationFraction = try get("val_fraction") { Double($0) }
         seed = try get("seed") { UInt64($0) }
         order = try get("order") { BatchOrder(rawValue: $0) }
+        learningRateSchedule = try LearningRateSchedule(metadata: m, name: name)
     }
 }
