@@ -45,7 +45,7 @@ final class Background {
         process.executableURL = URL(fileURLWithPath: try executable ?? charrnnBinary())
         process.arguments = arguments
         errPath = folder + "/stderr-\(UUID().uuidString)"
-        FileManager.default.createFile(atPath: errPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: errPath, contents: nil)
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
         process.standardOutput = FileHandle.nullDevice
         process.standardInput = FileHandle.nullDevice

@@ -77,7 +77,7 @@ struct FileSafetyTests {
         let dead = try deadPID()
         let stale = [out + ".tmp-\(dead)", folder + "/m.state.tmp-\(dead)-0123456789abcdef"]
         for path in stale {
-            FileManager.default.createFile(atPath: path, contents: Data(count: 200_000))
+            _ = FileManager.default.createFile(atPath: path, contents: Data(count: 200_000))
         }
         let run = try charrnn(["train", "--corpus", corpus, "--out", out, "--epochs", "1"] + smallModel)
         #expect(run.status == 0, "\(run.stderr)")

@@ -11,13 +11,15 @@ struct KillResumeTests {
         let folder = try temporaryFolder()
         let corpus = try longCorpus(in: folder)  // about 0.2 s an epoch
         let out = folder + "/m.safetensors", state = folder + "/m.state"
-        let train = ["train", "--corpus", corpus, "--out", out, "--epochs", "50"] + smallModel
+        // More epochs than the kills leave time for; the last resume asks for one more than done.
+        let train = ["train", "--corpus", corpus, "--out", out] + smallModel
+        let endless = train + ["--epochs", "100000"]
         var rng = RandomGenerator(seed: 14)
         var resumes = 0
         for kill in 0..<12 {
             let resuming = FileManager.default.fileExists(atPath: state)
             if resuming { resumes += 1 }
-            let run = try Background(train + (resuming ? ["--resume"] : ["--force"]), folder: folder)
+            let run = try Background(endless + (resuming ? ["--resume"] : ["--force"]), folder: folder)
             // Between 20 ms and 1 s: at first often before the first save, later anywhere in an epoch.
             Thread.sleep(forTimeInterval: 0.02 + Double(rng.nextInt(below: 980)) / 1000)
             guard run.process.isRunning else {
@@ -31,7 +33,9 @@ struct KillResumeTests {
             }
         }
         #expect(resumes >= 6, "most kills should find a state to resume")
-        let finished = try charrnn(train + ["--resume"])
+        let saved = try SafetensorsFile.read(path: state).metadata["state.completed_epochs"]
+        let done = try #require(saved.flatMap { Int($0) })
+        let finished = try charrnn(train + ["--resume", "--epochs", String(done + 1)])
         #expect(finished.status == 0, "\(finished.stderr)")
         #expect(finished.stderr.contains("done: best validation"), "\(finished.stderr)")
         #expect(throws: Never.self) { try Checkpoint.load(path: out) }
