@@ -1,9 +1,9 @@
-# Two commands: `make run` plays with the shipped model, `make test` runs the tests.
+# Two commands: `make run` plays with the shipped model, `make test` runs the tests (`make fuzz` fuzzes).
 # Both install what is missing first (system packages through apt).
 SWIFT ?= swift
 CHECKPOINT ?= checkpoints/shakespeare-gru512.safetensors
 
-.PHONY: run test interop-test deps build release bench clean
+.PHONY: run test fuzz interop-test deps build release bench clean
 
 run: release
 	.build/release/charrnn play --checkpoint $(CHECKPOINT)
@@ -11,6 +11,12 @@ run: release
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
+
+# Coverage-guided fuzzing (Fuzz/) of the checkpoint, training-state and JSON decoders, FUZZ_SECONDS each;
+# fails on a crash and leaves its input in .build-fuzz/crashes/. The toolchain ships libFuzzer.
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	FUZZ_SECONDS=$(FUZZ_SECONDS) SWIFT=$(SWIFT) scripts/fuzz
 
 # PyTorch/Keras interop (python/): installs torch, pytest and tensorflow-cpu from PyPI if missing.
 interop-test: build
@@ -29,4 +35,4 @@ bench: release
 	.build/release/charrnn bench
 
 clean:
-	rm -rf .build
+	rm -rf .build .build-fuzz
