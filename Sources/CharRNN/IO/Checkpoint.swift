@@ -107,7 +107,8 @@ public struct Checkpoint {
             throw fail("embedding.weight has \(embedding[0]) rows but the vocabulary has \(vocabulary.count) symbols")
         }
         let recurrent = tensors["rnn.weight_hh_l0"]!.shape
-        guard recurrent.count == 2, case (recurrent[0], false) = cell.gateCount.multipliedReportingOverflow(by: recurrent[1])
+        guard recurrent.count == 2,
+            case (recurrent[0], false) = cell.gateCount.multipliedReportingOverflow(by: recurrent[1])
         else {
             let cellName = cell.rawValue.uppercased()
             throw fail("rnn.weight_hh_l0 has shape \(recurrent), expected [\(cell.gateCount)·H, H] for \(cellName)")
