@@ -1,4 +1,4 @@
-# Two commands: `make run` plays with the shipped model, `make test` runs the tests.
+# Two commands: `make run` plays with the shipped model, `make test` runs the tests (`make fuzz` fuzzes).
 # Both install what is missing first (system packages through apt).
 SWIFT ?= swift
 CHECKPOINT ?= checkpoints/shakespeare-gru512.safetensors
@@ -7,7 +7,7 @@ CHECKPOINT ?= checkpoints/shakespeare-gru512.safetensors
 PREFIX ?= /usr/local
 SHARE = $(DESTDIR)$(PREFIX)/share/charrnn
 
-.PHONY: run test interop-test deps build release bench clean install uninstall
+.PHONY: run test fuzz interop-test deps build release bench clean install uninstall
 
 run: release
 	.build/release/charrnn play --checkpoint $(CHECKPOINT)
@@ -15,6 +15,12 @@ run: release
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
+
+# Coverage-guided fuzzing (Fuzz/) of the checkpoint, training-state and JSON decoders, FUZZ_SECONDS each;
+# fails on a crash and leaves its input in .build-fuzz/crashes/. The toolchain ships libFuzzer.
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	FUZZ_SECONDS=$(FUZZ_SECONDS) SWIFT=$(SWIFT) scripts/fuzz
 
 # PyTorch/Keras interop (python/): installs torch, pytest and tensorflow-cpu from PyPI if missing.
 interop-test: build
@@ -33,7 +39,7 @@ bench: release
 	.build/release/charrnn bench
 
 clean:
-	rm -rf .build
+	rm -rf .build .build-fuzz
 
 install: release
 	install -d $(DESTDIR)$(PREFIX)/bin $(SHARE)/checkpoints

@@ -38,3 +38,14 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["charrnn"]),
     ]
 )
+
+// Fuzzing (`make fuzz`, scripts/fuzz): one libFuzzer entry point per decoder, in Fuzz/. They exist only
+// when CHARRNN_FUZZ is set, and build only with `--sanitize fuzzer`, which supplies their `main`.
+if Context.environment["CHARRNN_FUZZ"] != nil {
+    for name in ["FuzzCheckpoint", "FuzzTrainingState", "FuzzJSON"] {
+        package.targets.append(
+            .executableTarget(
+                name: name, dependencies: ["CharRNN"], path: "Fuzz/\(name)",
+                swiftSettings: [.unsafeFlags(["-parse-as-library"])]))
+    }
+}
