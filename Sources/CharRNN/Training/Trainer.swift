@@ -222,15 +222,3 @@ public final class Trainer {
         if trimmed != text { try FileIO.writeAtomically(path: paths.metrics, bytes: Array(trimmed.utf8)) }
     }
 }
-
-func rounded(_ x: Double) -> Double { (x * 1e6).rounded() / 1e6 }
-
-/// A Float as the Double of its shortest decimal (0.002, not 0.0020000000949949026).
-func shortest(_ x: Float) -> Double { Double("\(x)") ?? Double(x) }
-
-extension Duration {
-    var seconds: Double {
-        let (s, atto) = components
-        return Double(s) + Double(atto) * 1e-18
-    }
-}
