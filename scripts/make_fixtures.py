@@ -49,6 +49,11 @@ What it writes (all checkpoints are charrnn-v1, see python/charrnn_torch/model.p
                                    log-likelihood (nats/char) of text[1:] given text[:-1], from a zero
                                    state carried through the text; .eval.txt is that text exactly
                                    (UTF-8, no added newline).
+  tiny-*.read.json                 {"text", "positions": [{"index", "char", "prob", "rank", "top"}]}:
+                                   the same text read the same way; for positions 1...40, the softmax
+                                   probability of the actual character, its rank (1 + the number of
+                                   characters with a strictly greater probability) and the top 3
+                                   candidates as [char, prob], most probable first.
 """
 import argparse
 import json
@@ -268,6 +273,21 @@ def nats_per_char(model, vocab, text):
     return F.cross_entropy(logits[0], ids[1:]).item()
 
 
+@torch.no_grad()
+def reading(model, vocab, text, positions=40, top=3):
+    ids = encode(text, vocab)
+    logits, _ = model(ids[None, :-1])
+    probabilities = torch.softmax(logits[0], dim=-1)
+    rows = []
+    for i in range(1, positions + 1):
+        p = probabilities[i - 1]
+        actual = p[ids[i]]
+        best = torch.topk(p, top)
+        rows.append({"index": i, "char": text[i], "prob": actual.item(), "rank": int((p > actual).sum()) + 1,
+                     "top": [[vocab[int(j)], q.item()] for q, j in zip(best.values, best.indices)]})
+    return {"text": text, "positions": rows}
+
+
 def tiny_case(out, cell, emb, hidden, layers, seed):
     model, vocab = train_tiny(cell, emb, hidden, layers, seed)
     name = f"tiny-{cell}"
@@ -280,6 +300,7 @@ def tiny_case(out, cell, emb, hidden, layers, seed):
     eval_text = SONNETS[start:start + TINY["eval_length"]]
     write_json(os.path.join(out, f"{name}.eval.json"),
                {"text": eval_text, "nats_per_char": nats_per_char(model, vocab, eval_text)})
+    write_json(os.path.join(out, f"{name}.read.json"), reading(model, vocab, eval_text))
     with open(os.path.join(out, f"{name}.eval.txt"), "w", encoding="utf-8", newline="") as f:
         f.write(eval_text)
     verify(out, name, model, encode(SONNETS, vocab)[None])

@@ -18,12 +18,27 @@ public enum Evaluation {
         _ model: CharRNNModel, tokens: [Int32], chunk: Int = 1000, compute: ComputePolicy,
         progress: (_ scored: Int, _ total: Int) -> Void = { _, _ in }
     ) throws -> EvaluationResult {
+        var total = 0.0
+        try forEachChunk(model, tokens: tokens, chunk: chunk, compute: compute) { _, start, length, nats in
+            total += nats
+            progress(start + length, tokens.count - 1)
+        }
+        let n = tokens.count - 1
+        return EvaluationResult(characters: n, natsPerCharacter: total / Double(n))
+    }
+
+    /// The chunk walk behind `evaluate`: `body` gets each chunk's graph (its `logits` row t
+    /// predicts character start + t + 1), the chunk's first input position, its length and its
+    /// summed negative log-likelihood in nats.
+    static func forEachChunk(
+        _ model: CharRNNModel, tokens: [Int32], chunk: Int, compute: ComputePolicy,
+        _ body: (_ graph: SequenceGraph, _ start: Int, _ length: Int, _ nats: Double) throws -> Void
+    ) throws {
         let n = tokens.count - 1
         guard n >= 1 else { throw CharRNNError("text to evaluate needs at least 2 characters, has \(tokens.count)") }
         let chunk = chunkLength(chunk, vocabularySize: model.config.vocabularySize)
         var graphs: [Int: SequenceGraph] = [:]
         var carried: SequenceGraph?
-        var total = 0.0
         var start = 0
         while start < n {
             let length = min(chunk, n - start)
@@ -41,12 +56,10 @@ public enum Evaluation {
                 // Counted from 1, as a reader counts: step t predicts character start + t + 1 (from 0).
                 throw CharRNNError("non-finite outputs at character \(start + step + 2): the model's weights overflow")
             }
-            total += nats
+            try body(graph, start, length, nats)
             carried = graph
             start += length
-            progress(start, n)
         }
-        return EvaluationResult(characters: n, natsPerCharacter: total / Double(n))
     }
 }
 
