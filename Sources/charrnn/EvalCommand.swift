@@ -39,17 +39,7 @@ struct EvalCommand: ParsableCommand {
     func run() throws {
         try CLI.reportingErrors {
             let model = try CharRNNModel.load(path: checkpoint)
-            let scalars = try UTF8Text.read(path: text)
-            var tokens: [Int32]
-            var skippedCount: Int?
-            if skipUnknown {
-                let (ids, skipped) = model.vocabulary.encodeSkippingUnknown(scalars)
-                tokens = ids
-                skippedCount = skipped.values.reduce(0, +)
-                if !skipped.isEmpty { CLI.printToStandardError("charrnn: " + Self.skippedNote(skipped)) }
-            } else {
-                tokens = try model.vocabulary.encodeAll(scalars, what: text)
-            }
+            var (tokens, skippedCount) = try Self.encode(text, model.vocabulary, skippingUnknown: skipUnknown)
             if let f = heldOut { tokens = Array(TrainingSettings.split(tokens, validationFraction: f).heldOut) }
             let long = tokens.count >= Self.progressThreshold
             let r = try Self.evaluate(model, tokens: tokens, showingProgress: long && CLI.standardErrorIsTerminal)
@@ -67,6 +57,19 @@ struct EvalCommand: ParsableCommand {
                 )
             }
         }
+    }
+
+    /// The text file at `path` as token ids: characters outside the vocabulary map to [UNK] or
+    /// fail, or with `skippingUnknown` are left out, named on stderr and counted (`skipped`, nil
+    /// without it). Shared with `read`.
+    static func encode(
+        _ path: String, _ vocabulary: Vocabulary, skippingUnknown: Bool
+    ) throws -> (tokens: [Int32], skipped: Int?) {
+        let scalars = try UTF8Text.read(path: path)
+        guard skippingUnknown else { return (try vocabulary.encodeAll(scalars, what: path), nil) }
+        let (ids, skipped) = vocabulary.encodeSkippingUnknown(scalars)
+        if !skipped.isEmpty { CLI.printToStandardError("charrnn: " + skippedNote(skipped)) }
+        return (ids, skipped.values.reduce(0, +))
     }
 
     /// The evaluation, with a progress line redrawn on stderr at each whole percent when `showingProgress`,

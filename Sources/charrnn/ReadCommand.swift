@@ -1,0 +1,114 @@
+import ArgumentParser
+import CharRNN
+
+/// `charrnn read`: a text through a model's eyes — how probable it found each character, where
+/// that character stood in its ranking, and what it expected instead.
+struct ReadCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "read",
+        abstract: "How a checkpoint reads a text: each character's probability, rank and surprisal.",
+        discussion: """
+            Reads the text as `eval` scores it (from a zero state carried through the whole text, \
+            the same characters-outside-the-vocabulary handling and --skip-unknown) and reports, \
+            for every character after the first, the probability the model gave it, its rank among \
+            all characters (1 = the model's first choice; ties share the better rank), its \
+            surprisal in bits, the entropy of the distribution and the model's top candidates. \
+            --json prints one JSON line per character, then a summary line (chars, nats_per_char, \
+            bits_per_char, perplexity, rank_histogram). Otherwise, on a terminal, the text is \
+            printed coloured by rank (green 1, yellow 2-3, orange 4-10, red 11+) with a legend, \
+            then the summary; off a terminal, only the summary.
+            """)
+
+    @Option(help: ArgumentHelp("A charrnn-v1 checkpoint (.safetensors).", discussion: ShippedCheckpoints.helpText))
+    var checkpoint: String?
+    @Option(help: "UTF-8 text to read.") var text: String
+    @Option(parsing: .unconditional, help: "Candidates per character in --json, 1…\(TextReading.maxTopCount).")
+    var top = 5
+    @Flag(help: "Leave out characters outside the vocabulary (listed on stderr) instead of failing.")
+    var skipUnknown = false
+    @Flag(help: "One JSON line per predicted character, then a summary line.") var json = false
+
+    /// ANSI colours of the rank buckets, in `RankBucket` order: green, yellow, orange, red.
+    static let colours = ["\u{1B}[32m", "\u{1B}[33m", "\u{1B}[38;5;208m", "\u{1B}[1;31m"]
+    static let reset = "\u{1B}[0m"
+
+    func run() throws {
+        try CLI.reportingErrors {
+            guard (1...TextReading.maxTopCount).contains(top) else {
+                throw CharRNNError("--top must be in 1…\(TextReading.maxTopCount), got \(top)")
+            }
+            let model = try CharRNNModel.load(path: try ShippedCheckpoints.resolve(checkpoint))
+            let (tokens, skipped) = try EvalCommand.encode(text, model.vocabulary, skippingUnknown: skipUnknown)
+            guard tokens.count >= 2 else {
+                throw CharRNNError("\(text): a text to read needs at least 2 characters, has \(tokens.count)")
+            }
+            let reading = try TextReading.read(
+                model, tokens: tokens, top: json ? top : 0, compute: .forCommand(training: false))
+            let symbols = model.vocabulary.symbols
+            if json {
+                for (offset, figures) in reading.characters.enumerated() {
+                    print(Self.jsonLine(position: offset + 1, figures, reading, symbols).text(spaced: true))
+                }
+                print(Self.summaryJSON(reading, skipped: skipped).text(spaced: true))
+            } else {
+                if CLI.standardOutputIsTerminal { print(Self.colouredText(reading, symbols)) }
+                for line in Self.summaryLines(reading, path: text) { print(line) }
+            }
+        }
+    }
+
+    static func jsonLine(
+        position: Int, _ figures: CharacterReading, _ reading: TextReading, _ symbols: [String]
+    ) -> JSONObject {
+        let top = reading.candidates(at: position).map {
+            JSONValue.array([.string(symbols[Int($0.token)]), .float($0.probability)])
+        }
+        return [
+            "index": .integer(position), "char": .string(symbols[Int(figures.token)]),
+            "prob": .float(figures.probability), "rank": .integer(Int(figures.rank)),
+            "bits": .float(figures.surprisalBits), "entropy_bits": .float(figures.entropyBits), "top": .array(top),
+        ]
+    }
+
+    /// `eval --json`'s figures plus the rank histogram (and `skipped` with --skip-unknown).
+    static func summaryJSON(_ reading: TextReading, skipped: Int?) -> JSONObject {
+        let r = reading.summary
+        var histogram = JSONObject()
+        for (bucket, count) in zip(RankBucket.allCases, reading.rankHistogram) { histogram[bucket.label] = .integer(count) }
+        var line: JSONObject = [
+            "chars": .integer(r.characters), "nats_per_char": .double(r.natsPerCharacter),
+            "bits_per_char": .double(r.bitsPerCharacter), "perplexity": .double(r.perplexity),
+            "rank_histogram": .object(histogram),
+        ]
+        if let skipped { line["skipped"] = .integer(skipped) }
+        return line
+    }
+
+    /// The text, each predicted character in its bucket's colour (control characters other than
+    /// newline escaped, so the text cannot drive the terminal), then the legend.
+    static func colouredText(_ reading: TextReading, _ symbols: [String]) -> String {
+        func shown(_ token: Int32) -> String {
+            let symbol = symbols[Int(token)]
+            return symbol == "\n" ? symbol : PrintableText.escaped(symbol)
+        }
+        var out = shown(reading.tokens[0])
+        for c in reading.characters {
+            out += colours[c.bucket.rawValue] + shown(c.token) + reset
+        }
+        let legend = RankBucket.allCases.map { colours[$0.rawValue] + $0.label + reset }.joined(separator: " ")
+        return out + "\n\nrank: " + legend
+    }
+
+    /// Eval's two summary lines, then the share of characters in each rank bucket.
+    static func summaryLines(_ reading: TextReading, path: String) -> [String] {
+        let r = reading.summary
+        let shares = zip(RankBucket.allCases, reading.rankHistogram).map { bucket, count in
+            "\(bucket.label): \(NumberText.grouped(count)) (\(NumberText.fixed(100 * Double(count) / Double(r.characters), decimals: 1))%)"
+        }
+        return [
+            "\(PrintableText.escaped(path)): \(NumberText.grouped(r.characters)) characters read",
+            "  \(NumberText.fixed(r.natsPerCharacter, decimals: 4)) nats/char, \(NumberText.fixed(r.bitsPerCharacter, decimals: 4)) bits/char, perplexity \(NumberText.fixed(r.perplexity, decimals: 3))",
+            "  rank " + shares.joined(separator: ", "),
+        ]
+    }
+}
