@@ -74,7 +74,9 @@ struct ReadCommand: ParsableCommand {
     static func summaryJSON(_ reading: TextReading, skipped: Int?) -> JSONObject {
         let r = reading.summary
         var histogram = JSONObject()
-        for (bucket, count) in zip(RankBucket.allCases, reading.rankHistogram) { histogram[bucket.label] = .integer(count) }
+        for (bucket, count) in zip(RankBucket.allCases, reading.rankHistogram) {
+            histogram[bucket.label] = .integer(count)
+        }
         var line: JSONObject = [
             "chars": .integer(r.characters), "nats_per_char": .double(r.natsPerCharacter),
             "bits_per_char": .double(r.bitsPerCharacter), "perplexity": .double(r.perplexity),
@@ -103,11 +105,14 @@ struct ReadCommand: ParsableCommand {
     static func summaryLines(_ reading: TextReading, path: String) -> [String] {
         let r = reading.summary
         let shares = zip(RankBucket.allCases, reading.rankHistogram).map { bucket, count in
-            "\(bucket.label): \(NumberText.grouped(count)) (\(NumberText.fixed(100 * Double(count) / Double(r.characters), decimals: 1))%)"
+            let percent = NumberText.fixed(100 * Double(count) / Double(r.characters), decimals: 1)
+            return "\(bucket.label): \(NumberText.grouped(count)) (\(percent)%)"
         }
+        let nats = NumberText.fixed(r.natsPerCharacter, decimals: 4)
+        let bits = NumberText.fixed(r.bitsPerCharacter, decimals: 4)
         return [
             "\(PrintableText.escaped(path)): \(NumberText.grouped(r.characters)) characters read",
-            "  \(NumberText.fixed(r.natsPerCharacter, decimals: 4)) nats/char, \(NumberText.fixed(r.bitsPerCharacter, decimals: 4)) bits/char, perplexity \(NumberText.fixed(r.perplexity, decimals: 3))",
+            "  \(nats) nats/char, \(bits) bits/char, perplexity \(NumberText.fixed(r.perplexity, decimals: 3))",
             "  rank " + shares.joined(separator: ", "),
         ]
     }

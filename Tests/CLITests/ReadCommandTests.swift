@@ -23,14 +23,17 @@ struct ReadCommandTests {
         for (offset, line) in lines.dropLast().enumerated() {
             #expect(line["index"] as? Int == offset + 1)
             #expect(line["char"] as? String == String(text[offset + 1]))
-            let p = try #require(line["prob"] as? Double), bits = try #require(line["bits"] as? Double)
+            let p = try #require(line["prob"] as? Double)
+            let bits = try #require(line["bits"] as? Double)
             #expect(p > 0 && p <= 1 && abs(bits + log2(p)) < 1e-3)
             #expect((line["rank"] as? Int ?? 0) >= 1 && (line["entropy_bits"] as? Double ?? -1) >= 0)
             let top = try #require(line["top"] as? [[Any]])
             #expect(top.count == 5)
             let probabilities = top.map { $0[1] as? Double ?? -1 }
             #expect(probabilities == probabilities.sorted(by: >))
-            #expect((line["rank"] as? Int == 1) == (top[0][0] as? String == line["char"] as? String && p == probabilities[0]))
+            #expect(
+                (line["rank"] as? Int == 1)
+                    == (top[0][0] as? String == line["char"] as? String && p == probabilities[0]))
         }
 
         let summary = try #require(lines.last)

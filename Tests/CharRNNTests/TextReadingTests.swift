@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import CharRNN
 
 /// Reading a text: per-character figures against PyTorch's (tiny-*.read.json from
@@ -18,8 +19,9 @@ struct TextReadingTests {
     @Test("Probabilities, ranks and top 3 equal PyTorch's", arguments: cases)
     func parity(name: String) throws {
         let (model, _, reading) = try reading(name)
-        let fixture = try JSONSerialization.jsonObject(
-            with: Data(contentsOf: URL(fileURLWithPath: fixturePath("\(name).read.json")))) as! [String: Any]
+        let fixture =
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: URL(fileURLWithPath: fixturePath("\(name).read.json")))) as! [String: Any]
         let positions = fixture["positions"] as! [[String: Any]]
         #expect(positions.count == 40)
         for expected in positions {
@@ -64,7 +66,8 @@ struct TextReadingTests {
         var probabilities = [Float](repeating: 0, count: logits.count)
         func rank(_ target: Int32) -> Int32 {
             probabilities.withUnsafeMutableBufferPointer { p in
-                CharacterReading(logits: logits, count: logits.count, target: target, probabilities: p.baseAddress!).rank
+                CharacterReading(logits: logits, count: logits.count, target: target, probabilities: p.baseAddress!)
+                    .rank
             }
         }
         #expect([1, 2, 4].map { rank($0) } == [1, 1, 1])
@@ -74,6 +77,9 @@ struct TextReadingTests {
 
     @Test("Rank buckets: 1, 2-3, 4-10, 11+")
     func buckets() {
-        #expect([1, 2, 3, 4, 10, 11, 500].map { RankBucket(rank: $0).label } == ["1", "2-3", "2-3", "4-10", "4-10", "11+", "11+"])
+        #expect(
+            [1, 2, 3, 4, 10, 11, 500].map { RankBucket(rank: $0).label } == [
+                "1", "2-3", "2-3", "4-10", "4-10", "11+", "11+",
+            ])
     }
 }

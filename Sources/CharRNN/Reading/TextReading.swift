@@ -15,7 +15,8 @@ public struct TextReading: Sendable {
     private let topProbabilities: [Float]
 
     /// Reads `tokens` (at least 2) in chunks of at most `chunk` characters, keeping the best
-    /// `top` (0…16; at most the vocabulary) candidates of each position. Non-finite outputs are an error, as in `Evaluation`.
+    /// `top` (0…16; at most the vocabulary) candidates of each position. Non-finite outputs are
+    /// an error, as in `Evaluation`.
     public static func read(
         _ model: CharRNNModel, tokens: [Int32], top: Int = 5, chunk: Int = 1000, compute: ComputePolicy
     ) throws -> TextReading {
@@ -24,14 +25,16 @@ public struct TextReading: Sendable {
         let top = min(top, V)
         let n = max(0, tokens.count - 1)
         var characters: [CharacterReading] = []
-        var topTokens: [Int32] = [], topProbabilities: [Float] = []
+        var topTokens: [Int32] = []
+        var topProbabilities: [Float] = []
         characters.reserveCapacity(n)
         topTokens.reserveCapacity(n * top)
         topProbabilities.reserveCapacity(n * top)
         let probabilities = Buffer(V)
         var best = TopEntries()
         var total = 0.0
-        try Evaluation.forEachChunk(model, tokens: tokens, chunk: chunk, compute: compute) { graph, start, length, nats in
+        try Evaluation.forEachChunk(model, tokens: tokens, chunk: chunk, compute: compute) {
+            graph, start, length, nats in
             total += nats
             for t in 0..<length {
                 let figures = CharacterReading(
