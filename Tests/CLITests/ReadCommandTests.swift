@@ -72,6 +72,17 @@ struct ReadCommandTests {
         #expect(lines[2].hasPrefix("  rank 1: "))
     }
 
+    @Test("On a terminal, the text coloured by rank bucket and a legend, then the summary")
+    func colouredOnTerminal() throws {
+        let read = try charrnnOnTerminal(["read", "--checkpoint", tinyGRU, "--text", evalText])
+        #expect(read.status == 0)
+        let green = "\u{1B}[32m", reset = "\u{1B}[0m"
+        #expect(read.stdout.hasPrefix("e\u{1B}[1;31ml\(reset)"))  // "e" is not predicted; "l" is rank 14
+        #expect(read.stdout.contains(green + "T" + reset))
+        #expect(read.stdout.contains("rank: \(green)1\(reset) \u{1B}[33m2-3\(reset)"))
+        #expect(read.stdout.contains("299 characters read") && read.stdout.contains("0.7364 nats/char"))
+    }
+
     @Test("Bad input: one line and a non-zero exit")
     func badInput() throws {
         let folder = try temporaryFolder()
