@@ -95,7 +95,7 @@ struct ReadCommandTests {
         ]
         for (name, bytes, problem) in cases {
             let path = folder + "/" + name
-            FileManager.default.createFile(atPath: path, contents: Data(bytes))
+            _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
             expectOneLineFailure(
                 try charrnn(["read", "--checkpoint", tinyGRU, "--text", path, "--json"]), mentioning: problem)
         }
