@@ -134,9 +134,7 @@ struct TrainInterruptTests {
     @Test("Ctrl-C saves the training state and exits 130; --resume picks it up")
     func interruptSavesState() throws {
         let folder = try temporaryFolder()
-        let corpus = folder + "/corpus.txt"
-        try String(repeating: "All the world's a stage, and all the men and women merely players.\n", count: 400)
-            .write(toFile: corpus, atomically: true, encoding: .utf8)
+        let corpus = try longCorpus(in: folder)
         let out = folder + "/m.safetensors"
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try charrnnBinary())
