@@ -26,14 +26,14 @@ public final class GenerationSession {
 
     public var vocabulary: Vocabulary { model.vocabulary }
 
-    private var streamingModel: StreamingModel
+    private(set) var streamingModel: StreamingModel
     /// The state right after priming; zero (never stepped) before any prime and after a full reset.
-    private var primedState: StreamingState
+    private(set) var primedState: StreamingState
     private var isPrimed = false
     /// The tokens fed for the prime (not the start token): the repetition penalty's first window.
-    private var primeTokens: [Int] = []
+    private(set) var primeTokens: [Int] = []
     /// characters[V]: each token's character, U+FFFD for `[UNK]`.
-    private var characters: [Unicode.Scalar]
+    private(set) var characters: [Unicode.Scalar]
 
     public static let unknownCharacter: Unicode.Scalar = "\u{FFFD}"
     /// Priming asks its `shouldContinue` once per this many characters.
@@ -114,6 +114,16 @@ public final class GenerationSession {
         let stream = streams[index]
         startIfNeeded(stream)
         return stream.step(model: streamingModel, characters: characters, topCount: topCount)
+    }
+
+    /// Feeds `token` to one stream instead of sampling (no random numbers used): the report is
+    /// the one a step that drew it would give (rank, surprisal, distribution). A token the
+    /// stream's truncation excluded has an infinite `surprisal`.
+    public func choose(_ token: Int, stream index: Int) -> StepReport {
+        precondition(vocabulary.count > token && token >= 0, "token \(token) outside the vocabulary")
+        let stream = streams[index]
+        startIfNeeded(stream)
+        return stream.step(model: streamingModel, characters: characters, topCount: topCount, chosen: token)
     }
 
     /// One step on every stream, in order. Allocates the returned array.
@@ -204,7 +214,7 @@ public final class GenerationSession {
     }
 
     /// After a full reset no token has been fed, so there are no logits yet: feed the start token.
-    private func startIfNeeded(_ stream: GenerationStream) {
+    func startIfNeeded(_ stream: GenerationStream) {
         guard !stream.state.stepped else { return }
         streamingModel.step(Self.startToken(model.vocabulary), stream.state)
     }

@@ -76,10 +76,11 @@ public final class GenerationStream {
         return (distribution, lse)
     }
 
-    /// Draws the next character from the current logits, records it and feeds it to the model.
-    func step(model: StreamingModel, characters: [Unicode.Scalar], topCount: Int) -> StepReport {
+    /// Draws the next character from the current logits (or takes `chosen`, drawing nothing),
+    /// records it and feeds it to the model.
+    func step(model: StreamingModel, characters: [Unicode.Scalar], topCount: Int, chosen: Int? = nil) -> StepReport {
         let (distribution, lse) = describeNext(topCount: topCount)
-        let token = sampler.draw()
+        let token = chosen ?? sampler.draw()
         let logit = state.logits[token]
         let surprisalAtT1 =
             lse.isFinite && logit.isFinite
@@ -88,12 +89,20 @@ public final class GenerationStream {
         let report = StepReport(
             stream: index, step: generatedCount, token: token, character: character,
             surprisal: Float(sampler.surprisal(of: token)), surprisalAtT1: Float(surprisalAtT1),
-            distribution: distribution)
+            rank: rank(of: token), distribution: distribution)
         generatedText.unicodeScalars.append(character)
         generatedCount += 1
         lastReport = report
         sampler.remember(token)
         model.step(token, state)
         return report
+    }
+
+    /// 1 + how many characters `before` gives a strictly greater probability than `token`.
+    private func rank(of token: Int) -> Int {
+        let p = before.values[token]
+        var above = 0
+        for i in 0..<before.count where before.values[i] > p { above += 1 }
+        return above + 1
     }
 }

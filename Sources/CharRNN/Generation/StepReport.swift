@@ -11,6 +11,8 @@ public struct StepReport {
     public let surprisal: Float
     /// −ln p(token) under softmax(logits) at T = 1.
     public let surprisalAtT1: Float
+    /// 1 + how many characters are strictly more likely at T = 1 (1 = the most likely).
+    public let rank: Int
     /// The distribution the character was drawn from, before and after processing.
     public let distribution: NextCharacterDistribution
 

@@ -40,7 +40,7 @@ public final class Sampler {
     }
 
     public init(settings: SamplerSettings, vocabularySize: Int, generator: RandomGenerator) throws {
-        try settings.validate()
+        try Self.check(settings)
         guard vocabularySize >= 1 else {
             throw CharRNNError("vocabulary size must be positive, got \(vocabularySize)")
         }
@@ -73,9 +73,17 @@ public final class Sampler {
     /// Replaces the settings after validating them; on error the old settings stay. A new
     /// `repeatLastN` keeps the most recent tokens that fit.
     public func update(settings: SamplerSettings) throws {
-        try settings.validate()
+        try Self.check(settings)
         if settings.repeatLastN != self.settings.repeatLastN { remember(recent.tokens, capacity: settings.repeatLastN) }
         self.settings = settings
+    }
+
+    /// Valid settings for a per-character sampler: not beam search.
+    private static func check(_ settings: SamplerSettings) throws {
+        try settings.validate()
+        guard settings.method != .beam else {
+            throw CharRNNError("beam search chooses whole continuations, not one character at a time: use BeamSearch")
+        }
     }
 
     /// Adds a token read or written to the repetition penalty's window.
@@ -148,7 +156,7 @@ public final class Sampler {
     public func draw() -> Int {
         if let forcedToken { return forcedToken }
         switch settings.method {
-        case .greedy: return Softmax.argmax(probabilityBuffer, count: vocabularySize)
+        case .greedy, .beam: return Softmax.argmax(probabilityBuffer, count: vocabularySize)  // never .beam: refused
         case .multinomial: return drawByInversion()
         case .gumbel: return drawByGumbelMax()
         }

@@ -19,13 +19,15 @@ public struct SamplerSettings: Equatable, Sendable {
     public var repeatPenalty: Float
     /// How many recent tokens (prime and generated) the penalty looks at, ≥ 0.
     public var repeatLastN: Int
+    /// How many partial continuations beam search keeps, ≥ 1 (1 is greedy); used by `.beam` only.
+    public var beamWidth: Int
 
     public static let defaultRepeatLastN = 64
 
     public init(
         method: SamplingMethod = .multinomial, temperature: Float = 1, topK: Int? = nil,
         topP: Float? = nil, minP: Float? = nil, repeatPenalty: Float = 1,
-        repeatLastN: Int = SamplerSettings.defaultRepeatLastN
+        repeatLastN: Int = SamplerSettings.defaultRepeatLastN, beamWidth: Int = 1
     ) {
         self.method = method
         self.temperature = temperature
@@ -34,6 +36,7 @@ public struct SamplerSettings: Equatable, Sendable {
         self.minP = minP
         self.repeatPenalty = repeatPenalty
         self.repeatLastN = repeatLastN
+        self.beamWidth = beamWidth
     }
 
     public static let greedy = SamplerSettings(method: .greedy)
@@ -63,10 +66,16 @@ public struct SamplerSettings: Equatable, Sendable {
         guard repeatLastN >= 0 else {
             throw CharRNNError("repeat-last-n must be ≥ 0, got \(repeatLastN)")
         }
+        guard beamWidth >= 1 else {
+            throw CharRNNError("beam width must be at least 1, got \(beamWidth)")
+        }
     }
 
-    /// Whether every draw is the argmax: the greedy method, or a temperature below the minimum.
-    public var isDeterministic: Bool { method == .greedy || temperature < Self.minimumTemperature }
+    /// Whether the text depends on no random numbers: the greedy method, a temperature below the
+    /// minimum (every draw is the argmax), or beam search.
+    public var isDeterministic: Bool {
+        method == .greedy || method == .beam || temperature < Self.minimumTemperature
+    }
 
     /// Whether the repetition penalty changes anything.
     public var penalizesRepeats: Bool { repeatPenalty != 1 && repeatLastN > 0 }
@@ -75,6 +84,7 @@ public struct SamplerSettings: Equatable, Sendable {
     public var summary: String {
         let penalty = penalizesRepeats ? " repeat-penalty=\(repeatPenalty)" : ""
         if method == .greedy { return "greedy" + penalty }
+        if method == .beam { return "beam \(beamWidth)" }
         if temperature == 0 { return "\(method.rawValue) T=0 (greedy)" + penalty }
         if isDeterministic { return "\(method.rawValue) T=\(temperature) (greedy)" + penalty }
         var parts = ["\(method.rawValue) T=\(temperature)"]
@@ -87,6 +97,7 @@ public struct SamplerSettings: Equatable, Sendable {
     /// The method and the truncations that are set, for status lines that show the temperature
     /// apart: "multinomial top-k 40 top-p 0.90"; "greedy" when every draw is the argmax.
     public var methodSummary: String {
+        if method == .beam { return summary }
         var parts = [isDeterministic ? "greedy" : method.rawValue]
         if let topK { parts.append("top-k \(topK)") }
         if let topP { parts.append("top-p " + NumberText.fixed(Double(topP), decimals: 2)) }
@@ -104,6 +115,8 @@ public struct SamplerSettings: Equatable, Sendable {
         probability reaches p; min-p keeps those whose probability is at least min-p times the \
         largest; the kept probabilities are renormalised to sum to 1 and the next character is \
         drawn from them (multinomial, or the Gumbel-max trick, which draws from the same \
-        distribution). Ties in the ranking go to the lower token id.
+        distribution). Ties in the ranking go to the lower token id. Beam search (--sampler beam) \
+        instead keeps the --beam-width best partial continuations by total log-probability under \
+        softmax(logits) at T = 1 (the other settings do not apply) and writes the best one.
         """
 }
