@@ -54,6 +54,12 @@ What it writes (all checkpoints are charrnn-v1, see python/charrnn_torch/model.p
                                    probability of the actual character, its rank (1 + the number of
                                    characters with a strictly greater probability) and the top 3
                                    candidates as [char, prob], most probable first.
+  tiny-*.beam.json                 {"cases": [{"prime", "width", "length", "text", "tokens",
+                                   "log_probability", "min_gap"}]}: beam search (python/charrnn_torch/
+                                   beam.py) from the state after the prime, for each of BEAM["primes"]
+                                   and widths 1, 3, 5; text = prime + the best beam, log_probability its
+                                   total ln p at T = 1, min_gap the closest the kept/dropped boundary
+                                   came to a tie.
 """
 import argparse
 import json
@@ -69,7 +75,7 @@ import torch.nn.functional as F  # noqa: E402
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
 from charrnn_torch import CharRNN, encode, load_charrnn, save_charrnn, vocab_from_text  # noqa: E402
-from charrnn_torch import safetensors_io  # noqa: E402
+from charrnn_torch import beam_cases, safetensors_io  # noqa: E402
 
 # Shakespeare, Sonnets 1, 2, 3 and 18 (public domain).
 SONNETS = """From fairest creatures we desire increase,
@@ -141,6 +147,7 @@ TINY_CASES = {"gru": dict(emb=16, hidden=32, layers=1, seed=11),
               "lstm": dict(emb=16, hidden=32, layers=2, seed=12)}
 TINY = dict(seq=32, batch=16, lr=1e-2, train_steps=600, clip=5.0, prime="The ", length=120,
             eval_start=700, eval_length=300)
+BEAM = dict(primes=["The ", "Shall I compare"], widths=[1, 3, 5], length=60)
 
 
 def as_array(t):
@@ -301,6 +308,8 @@ def tiny_case(out, cell, emb, hidden, layers, seed):
     write_json(os.path.join(out, f"{name}.eval.json"),
                {"text": eval_text, "nats_per_char": nats_per_char(model, vocab, eval_text)})
     write_json(os.path.join(out, f"{name}.read.json"), reading(model, vocab, eval_text))
+    write_json(os.path.join(out, f"{name}.beam.json"),
+               {"cases": beam_cases(model, vocab, BEAM["primes"], BEAM["widths"], BEAM["length"])})
     with open(os.path.join(out, f"{name}.eval.txt"), "w", encoding="utf-8", newline="") as f:
         f.write(eval_text)
     verify(out, name, model, encode(SONNETS, vocab)[None])
