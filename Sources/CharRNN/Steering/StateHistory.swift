@@ -12,6 +12,8 @@ final class StateHistory {
     /// snapshots[j]: the state after tokens[0..<j × interval]; snapshots[0] is the base.
     private var snapshots: [StreamingState]
 
+    var snapshotCount: Int { snapshots.count }
+
     init(model: StreamingModel, base: StreamingState, interval: Int) {
         precondition(interval >= 1, "snapshot interval must be at least 1")
         self.model = model
