@@ -55,6 +55,9 @@ struct PlayCommand: ParsableCommand {
         try CLI.reportingErrors {
             try CLI.checkLength(length)
             if let checkpoints { try Self.checkFolder(checkpoints) }
+            if sampling.sampler == .beam {
+                throw CharRNNError("play does not run beam search yet: use charrnn generate --sampler beam")
+            }
         }
     }
 

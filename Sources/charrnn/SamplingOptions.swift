@@ -8,7 +8,12 @@ extension SamplingMethod: ExpressibleByArgument {}
 /// validates them, and pick the random seed. The two commands differ only in the default
 /// temperature, which each supplies and the help states.
 struct SamplingOptions: ParsableArguments {
-    @Option(help: "greedy, multinomial or gumbel.") var sampler: SamplingMethod = .multinomial
+    @Option(help: "greedy, multinomial, gumbel or beam (beam search: generate only).")
+    var sampler: SamplingMethod = .multinomial
+    @Option(
+        parsing: .unconditional,
+        help: "With --sampler beam: how many partial continuations to keep, ≥ 1. (default: \(defaultBeamWidth))")
+    var beamWidth: Int?
     @Option(
         parsing: .unconditional,
         help: """
@@ -39,16 +44,21 @@ struct SamplingOptions: ParsableArguments {
             """)
     var seed: UInt64?
 
+    static let defaultBeamWidth = 5
+
     /// The settings, with `defaultTemperature` when --temperature is not given.
     func settings(defaultTemperature: Float) -> SamplerSettings {
         SamplerSettings(
             method: sampler, temperature: temperature ?? defaultTemperature, topK: topK, topP: topP, minP: minP,
-            repeatPenalty: repeatPenalty, repeatLastN: repeatLastN)
+            repeatPenalty: repeatPenalty, repeatLastN: repeatLastN, beamWidth: beamWidth ?? Self.defaultBeamWidth)
     }
 
     /// Without --temperature either command's default stands in: both are valid.
     func validate() throws {
-        try CLI.reportingErrors { try settings(defaultTemperature: GenerateCommand.defaultTemperature).validate() }
+        try CLI.reportingErrors {
+            if beamWidth != nil && sampler != .beam { throw CharRNNError("--beam-width needs --sampler beam") }
+            try settings(defaultTemperature: GenerateCommand.defaultTemperature).validate()
+        }
     }
 
     /// --seed, else one from the system's generator, printed to stderr when `announce` (when the
