@@ -34,7 +34,8 @@ struct GenerateSteerTests {
         let base = ["--checkpoint", Self.gru, "--prime", "The ", "--length", "4", "--sampler", "beam"]
         let capped = try Self.generate(base + ["--beam-width", "1000"])
         #expect(capped.status == 0)
-        #expect(capped.stderr == "charrnn: beam width 1000 is more than the 50 characters in the vocabulary: using 50\n")
+        #expect(
+            capped.stderr == "charrnn: beam width 1000 is more than the 50 characters in the vocabulary: using 50\n")
         #expect(capped.stdout == (try Self.generate(base + ["--beam-width", "50"])).stdout)
     }
 
@@ -99,7 +100,8 @@ struct GenerateSteerTests {
             #expect((line["second"] as? [String: Any])?["top"] is [[String: Any]])
             text += try #require(first["character"] as? String)
         }
-        #expect(text == (try Self.generate(["--checkpoint", Self.gru, "--prime", "When ", "--length", "30", "--seed", "1"])).stdout)
+        let alone = try Self.generate(["--checkpoint", Self.gru, "--prime", "When ", "--length", "30", "--seed", "1"])
+        #expect(text == alone.stdout)
         #expect(try lines(Self.gru).allSatisfy { $0["kl_bits"] as? Double == 0 })
     }
 

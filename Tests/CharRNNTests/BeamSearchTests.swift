@@ -68,7 +68,9 @@ struct BeamSearchTests {
         #expect(wide.width == m.vocabulary.count && wide.requestedWidth == 1000)
         wide.run(length: 3)
         #expect(wide.beams.count == m.vocabulary.count)
-        #expect(throws: CharRNNError.self) { try Sampler(settings: .init(method: .beam, beamWidth: 3), vocabularySize: 5, seed: 0) }
+        #expect(throws: CharRNNError.self) {
+            try Sampler(settings: .init(method: .beam, beamWidth: 3), vocabularySize: 5, seed: 0)
+        }
         #expect(throws: CharRNNError.self) { try SamplerSettings(method: .beam, beamWidth: 0).validate() }
     }
 }

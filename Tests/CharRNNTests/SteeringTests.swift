@@ -28,7 +28,9 @@ private func steering(_ m: CharRNNModel, prime: String = "the ", interval: Int =
 
 @Suite("Steering: choose, rewind, branch")
 struct SteeringTests {
-    @Test("rewinding to any position gives bit-equal state and logits to a fresh run of the same text", arguments: Cell.allCases)
+    @Test(
+        "rewinding to any position gives bit-equal state and logits to a fresh run of the same text",
+        arguments: Cell.allCases)
     func rewindIsExact(cell: Cell) throws {
         let m = model(cell)
         let s = try steering(m)
@@ -136,7 +138,8 @@ struct SteeringTests {
         history.rewind(to: 500, into: state)
         #expect(history.snapshotCount == 500 / 16 + 1 && history.tokens.count == 500)
         #expect(throws: CharRNNError.self) {
-            try SteeringSession(model: m, settings: .greedy, seed: 0, prime: "", snapshotInterval: 0, compute: .streaming())
+            try SteeringSession(
+                model: m, settings: .greedy, seed: 0, prime: "", snapshotInterval: 0, compute: .streaming())
         }
     }
 }

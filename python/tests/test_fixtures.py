@@ -7,7 +7,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from charrnn_torch import encode, load_charrnn, safetensors_io
+from charrnn_torch import beam_search, encode, load_charrnn, safetensors_io
 
 FIXTURES = os.path.join(os.path.dirname(__file__), "..", "..", "Tests", "CharRNNTests", "Fixtures")
 
@@ -66,3 +66,20 @@ def test_tiny_model_greedy_and_eval(cell):
         nll = F.cross_entropy(model(ids[None, :-1])[0][0], ids[1:]).item()
     assert nll == pytest.approx(evaluation["nats_per_char"], rel=1e-5)
     assert nll < 1.5  # trained: far below log(V) ~ 3.9
+
+
+@pytest.mark.parametrize("cell", ["gru", "lstm"])
+def test_beam_fixtures_are_the_reference_beam_search(cell):
+    model, vocab, _ = load_charrnn(fixture(f"tiny-{cell}.safetensors"))
+    with open(fixture(f"tiny-{cell}.beam.json"), encoding="utf-8") as f:
+        cases = json.load(f)["cases"]
+    with open(fixture(f"tiny-{cell}.greedy.json"), encoding="utf-8") as f:
+        greedy = json.load(f)
+    for case in cases:
+        result = beam_search(model.eval(), vocab, case["prime"], case["length"], case["width"])
+        assert result["text"] == case["text"]
+        assert result["log_probability"] == pytest.approx(case["log_probability"], rel=1e-6)
+        if case["width"] == 1 and case["prime"] == greedy["prime"]:
+            assert greedy["text"].startswith(result["text"])  # width 1 is greedy decoding
+    with pytest.raises(ValueError):
+        beam_search(model, vocab, "The ", 3, 0)
