@@ -30,8 +30,9 @@ struct GenerateCommand: ParsableCommand {
             as written; a beam stream prints per step its best beam so far: text and \
             log_probability (nats). With --versus each line holds step, "first" and "second" (each \
             model's object) and kl_bits: KL(first ‖ second) between the two models' next-character \
-            distributions at T = 1 over the union of their vocabularies (a symbol one lacks has \
-            probability 0 there; both are smoothed by 1e-6 so it stays finite). \
+            distributions at T = 1, each after its own text so far, over the union of their \
+            vocabularies (a symbol one lacks has probability 0 there; both are smoothed by 1e-6 so it \
+            stays finite). \
             Defaults that differ from play's: --temperature \(defaultTemperature) (play: \
             \(PlayState.defaultTemperature)), --length \(defaultLength) (play: \(PlayCommand.defaultLength)); \
             both use the same default checkpoint.
