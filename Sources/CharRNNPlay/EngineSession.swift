@@ -63,6 +63,32 @@ public final class EngineSession: PlaySession {
         session.resetAll()
     }
 
+    public func read(_ text: [Unicode.Scalar]) throws -> (reading: ProgressiveReading, skipped: Int) {
+        let (tokens, skipped) = session.vocabulary.encodeSkippingUnknown(text)
+        guard tokens.count >= 2 else {
+            throw CharRNNError(
+                "a text to read needs at least 2 characters of \(model.name)'s vocabulary, has \(tokens.count)")
+        }
+        // The bars at the cursor are recomputed, so no candidates are kept: 16 bytes a character.
+        let reading = ProgressiveReading(session.model, tokens: tokens, top: 0)
+        reading.readInBackground()
+        return (reading, skipped.values.reduce(0, +))
+    }
+
+    public func start(
+        from reading: ProgressiveReading, before position: Int, prime: String, samplers: [SamplerSettings],
+        randomSeed: UInt64
+    ) throws {
+        while !session.streams.isEmpty { session.removeStream(at: session.streams.count - 1) }
+        for settings in samplers { try session.addStream(settings: settings, seed: randomSeed) }
+        drawnWith = samplers
+        if position == 0 {
+            session.prime(with: "")
+        } else {
+            session.prime(with: prime, state: reading.state(before: position), tokens: Array(reading.tokens[..<position]))
+        }
+    }
+
     /// Bars for a sampling stream show what it draws from (after temperature and truncation),
     /// labelled with the temperature of `settings` (those it was drawn with); a deterministic
     /// stream (greedy, or T = 0) draws from a point mass, so its bars show the model's T = 1

@@ -72,6 +72,10 @@ struct ProgressiveReadingTests {
             #expect(best == reading.candidates(at: position))
             #expect(abs(d.probabilities.reduce(0, +) - 1) < 1e-5)
         }
+        // Backwards and jumping about: from the snapshots, not the last state recomputed.
+        for position in stride(from: reading.readCount, through: 1, by: -5) {
+            #expect(reading.distribution(at: position).figures == reading.figures(at: position))
+        }
     }
 
     @Test("figures are available chunk by chunk while the rest is read; dropping the reading stops it")

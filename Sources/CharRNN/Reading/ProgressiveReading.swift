@@ -28,6 +28,9 @@ public final class ProgressiveReading {
     public let chunkLength: Int
     private let work: ReadingWork
     private var thread: pthread_t?
+    /// The last state recomputed, with the position it predicts: a later position in the same
+    /// chunk steps on from it (a cursor moving forward costs a step, not a chunk).
+    private var recent: (position: Int, state: StreamingState)?
 
     /// Prepares a reading of `tokens` (at least 2) keeping `top` (0…16, at most the vocabulary)
     /// candidates per position; nothing is read until `readInBackground()` or `readAll()`.
@@ -123,7 +126,7 @@ public final class ProgressiveReading {
     /// its chunk's snapshot in at most `chunkLength` steps: its figures equal `figures(at:)`.
     public func distribution(at position: Int) -> PositionDistribution {
         precondition(position >= 1 && position <= readCount, "position \(position) not read (1...\(readCount))")
-        let state = work.state(before: position)
+        let state = state(before: position)
         let V = vocabulary.count
         var probabilities = [Float](repeating: 0, count: V)
         let logits = state.logits.baseAddress!
@@ -139,9 +142,20 @@ public final class ProgressiveReading {
 
     /// The state after reading tokens[..<position] (1…readCount): the state that predicts
     /// position `position`, for a generation to start from (`GenerationSession.prime(with:state:tokens:)`).
+    /// A new object, the caller's to keep.
     public func state(before position: Int) -> StreamingState {
         precondition(position >= 1 && position <= readCount, "position \(position) not read (1...\(readCount))")
-        return work.state(before: position)
+        let state = work.model.makeState()
+        if let recent, recent.position <= position, work.chunkIndex(recent.position) == work.chunkIndex(position) {
+            state.copy(from: recent.state)
+            work.feed(from: recent.position, to: position, state)
+        } else {
+            work.restore(state, before: position)
+        }
+        let kept = recent?.state ?? work.model.makeState()
+        kept.copy(from: state)
+        recent = (position, kept)
+        return state
     }
 }
 
@@ -244,14 +258,24 @@ private final class ReadingWork: @unchecked Sendable {
         }
     }
 
-    /// The state after tokens[..<position], from the snapshot of the chunk that predicts `position`.
-    func state(before position: Int) -> StreamingState {
-        let k = (position - 1) / chunk
-        let state = model.makeState()
-        restore(state, from: snapshots + k * snapshotSize)
-        let start = k * chunk
-        Self.score(model, tokens, from: start, count: position - start, state: state) { _, _ in }
-        return state
+    /// The chunk whose figures include position `position` (≥ 1).
+    func chunkIndex(_ position: Int) -> Int { (position - 1) / chunk }
+
+    /// Sets `state` to the state after tokens[..<position], from the snapshot of the chunk that
+    /// predicts `position`.
+    func restore(_ state: StreamingState, before position: Int) {
+        let k = chunkIndex(position)
+        var offset = 0
+        for b in state.hidden + state.cells {
+            b.pointer.update(from: snapshots + k * snapshotSize + offset, count: b.count)
+            offset += b.count
+        }
+        feed(from: k * chunk, to: position, state)
+    }
+
+    /// Feeds tokens[start..<end] to `state`.
+    func feed(from start: Int, to end: Int, _ state: StreamingState) {
+        Self.score(model, tokens, from: start, count: end - start, state: state) { _, _ in }
     }
 
     /// Feeds tokens[start ..< start + count] to `state`, handing the logits after each (the
@@ -272,14 +296,6 @@ private final class ReadingWork: @unchecked Sendable {
         var offset = 0
         for b in state.hidden + state.cells {
             (out + offset).update(from: b.pointer, count: b.count)
-            offset += b.count
-        }
-    }
-
-    private func restore(_ state: StreamingState, from source: UnsafePointer<Float>) {
-        var offset = 0
-        for b in state.hidden + state.cells {
-            b.pointer.update(from: source + offset, count: b.count)
             offset += b.count
         }
     }
