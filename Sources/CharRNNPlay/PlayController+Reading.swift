@@ -61,7 +61,7 @@ extension PlayController {
         case .pageUp, .pageDown:
             let page = move == .pageUp ? -pane.height : pane.height
             d.cursor = rows.moved(d.cursor, rows: page)
-            d.top = rows.moved(rows.top(d.top, showing: d.cursor, height: pane.height), rows: page)
+            d.top = rows.moved(rows.rowStart(containing: d.top), rows: page)
         case .home: d.cursor = 0
         case .end: d.cursor = last
         }

@@ -61,7 +61,7 @@ public enum ReadView {
         if let bars = pane.bars {
             DistributionPane(
                 distribution: c.cursorBars?.view, barCount: state.barCount, title: barsTitle(c, d, widths),
-                emptyText: d.cursor == 0 ? "the first character: nothing predicts it" : "not read yet"
+                emptyText: d.cursor == 0 ? "first character: not predicted" : "not read yet"
             ).draw(into: &frame, at: bars, widths: widths)
         }
         drawBottom(state, into: &frame, rect: layout.input, widths: widths)

@@ -36,7 +36,7 @@ public struct TextRows {
     public func cellText(at i: Int, columns: Int) -> String {
         let s = symbol(at: i)
         switch s {
-        case "\n", "\t": return String(repeating: " ", count: columns)
+        case "\n", "\t", " ": return String(repeating: " ", count: columns)
         default: return Glyphs.controlPicture(s).map { String($0) } ?? Glyphs.label(s, width: widths)
         }
     }
