@@ -82,6 +82,9 @@ struct PlayCommand: ParsableCommand {
             let settings = sampling.settings(defaultTemperature: PlayState.defaultTemperature)
             // A bad file is a one-line error before anything else, on a terminal or not.
             let text = try read.map { try UTF8Text.read(path: $0) }
+            if let read, let text, text.count < 2 {
+                throw CharRNNError("\(read): a text to read needs at least 2 characters, has \(text.count)")
+            }
             guard isatty(0) == 1, CLI.standardOutputIsTerminal else {
                 try streamPlainly(checkpoint: path, settings: settings)
                 return .quit
