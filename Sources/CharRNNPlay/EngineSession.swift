@@ -19,6 +19,9 @@ public final class EngineSession: PlaySession {
 
     public func load(checkpoint path: String) throws {
         let network = try CharRNNModel.load(path: path)
+        // The streams start again afterwards: nothing to re-feed (a prime continued from a
+        // reading can be megabytes long).
+        session.resetAll()
         try session.replaceModel(network, priming: .primeOnly)
         model = ModelDescription(name: CheckpointCycle.displayName(path), config: network.config)
     }

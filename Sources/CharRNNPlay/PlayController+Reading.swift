@@ -99,7 +99,9 @@ extension PlayController {
     }
 
     /// "Continue from here": the text before the cursor becomes the prime, in the state the
-    /// reading reached there (nothing is fed again), and the screen goes back to writing.
+    /// reading reached there (nothing is fed again), and the screen goes back to writing. A later
+    /// restart (Tab, Ctrl-G) primes with its last `PlayState.primeLimit` characters, as a typed
+    /// prime would be, so that it never reads megabytes on the UI thread.
     func continueFromCursor() {
         guard let d = document else { return }
         let position = d.cursor
@@ -109,7 +111,7 @@ extension PlayController {
         }
         let prime = d.prefix(position)
         state.mode = .write
-        state.activePrime = prime
+        state.activePrime = String(String.UnicodeScalarView(prime.unicodeScalars.suffix(PlayState.primeLimit)))
         state.paused = false
         begin(prime: prime) { samplers, seed in
             try session.start(from: d.reading, before: position, prime: prime, samplers: samplers, randomSeed: seed)

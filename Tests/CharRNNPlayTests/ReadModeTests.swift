@@ -205,7 +205,7 @@ struct ReadModeTests {
         c.handle(.character("c"))
         #expect(c.state.mode == .write && c.state.running)
         let prime = c.document!.prefix(57)
-        #expect(c.state.activePrime == prime && c.texts[0].text == prime)
+        #expect(c.state.activePrime == prime && c.texts[0].text == prime)  // under primeLimit: all of it
         let primed = try EngineSession(checkpoint: folder + "/a.safetensors", compute: .streaming(split: false))
         _ = try primed.start(prime: prime, samplers: c.state.samplers, randomSeed: 9, shouldContinue: { true })
         #expect(c.distributions[0] == primed.nextDistribution(stream: 0, count: c.state.barCount))
@@ -219,6 +219,21 @@ struct ReadModeTests {
         #expect(c.texts[0].generatedCount > 0, "it writes")
         c.handle(.function(3))
         #expect(c.state.mode == .read && c.document?.cursor == 57, "F3: back to the same reading")
+    }
+
+    @Test("continuing at the end of a long text: a restart (Tab) primes with the last primeLimit characters")
+    func continueLongText() throws {
+        let c = try reading()
+        let long = Array(repeating: text, count: 20).joined()  // 6,000 characters
+        try c.open(Array(long), path: "long.txt")
+        waitForReading(c)
+        c.handle(.end)
+        c.handle(.character("c"))
+        let prime = c.document!.prefix(long.count - 1)
+        #expect(c.state.running && c.texts[0].text == prime)
+        #expect(c.state.activePrime == String(String.UnicodeScalarView(prime.unicodeScalars.suffix(PlayState.primeLimit))))
+        c.handle(.tab)
+        #expect(c.session.model.name == "b" && c.state.running && c.texts[0].text == c.state.activePrime)
     }
 
     @Test("F3 asks for a file when none is loaded, says why one cannot be read, and toggles once one is")

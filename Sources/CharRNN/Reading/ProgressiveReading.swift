@@ -28,9 +28,11 @@ public final class ProgressiveReading {
     public let chunkLength: Int
     private let work: ReadingWork
     private var thread: pthread_t?
-    /// The last state recomputed, with the position it predicts: a later position in the same
-    /// chunk steps on from it (a cursor moving forward costs a step, not a chunk).
-    private var recent: (position: Int, state: StreamingState)?
+    /// States inside the chunk recomputed last, every `localStride` characters from its start
+    /// (filled in as recomputation passes them): once the cursor has landed in a chunk, any
+    /// position of it costs at most `localStride` steps.
+    private var local: (chunk: Int, states: [StreamingState?])?
+    static let localStride = 16
 
     /// Prepares a reading of `tokens` (at least 2) keeping `top` (0…16, at most the vocabulary)
     /// candidates per position; nothing is read until `readInBackground()` or `readAll()`.
@@ -145,16 +147,28 @@ public final class ProgressiveReading {
     /// A new object, the caller's to keep.
     public func state(before position: Int) -> StreamingState {
         precondition(position >= 1 && position <= readCount, "position \(position) not read (1...\(readCount))")
-        let state = work.model.makeState()
-        if let recent, recent.position <= position, work.chunkIndex(recent.position) == work.chunkIndex(position) {
-            state.copy(from: recent.state)
-            work.feed(from: recent.position, to: position, state)
-        } else {
-            work.restore(state, before: position)
+        let k = work.chunkIndex(position), start = k * chunkLength, stride = Self.localStride
+        if local?.chunk != k {
+            let first = work.model.makeState()
+            work.restore(first, chunk: k)
+            local = (k, [first] + [StreamingState?](repeating: nil, count: (chunkLength - 1) / stride))
         }
-        let kept = recent?.state ?? work.model.makeState()
-        kept.copy(from: state)
-        recent = (position, kept)
+        var slot = (position - start - 1) / stride
+        while local!.states[slot] == nil { slot -= 1 }
+        let state = work.model.makeState()
+        state.copy(from: local!.states[slot]!)
+        var at = start + slot * stride
+        while at < position {
+            let next = min(position, at + stride)
+            work.feed(from: at, to: next, state)
+            at = next
+            slot = (at - start) / stride
+            if (at - start) % stride == 0, slot < local!.states.count, local!.states[slot] == nil {
+                let kept = work.model.makeState()
+                kept.copy(from: state)
+                local!.states[slot] = kept
+            }
+        }
         return state
     }
 }
@@ -261,16 +275,13 @@ private final class ReadingWork: @unchecked Sendable {
     /// The chunk whose figures include position `position` (≥ 1).
     func chunkIndex(_ position: Int) -> Int { (position - 1) / chunk }
 
-    /// Sets `state` to the state after tokens[..<position], from the snapshot of the chunk that
-    /// predicts `position`.
-    func restore(_ state: StreamingState, before position: Int) {
-        let k = chunkIndex(position)
+    /// Sets `state` to chunk k's snapshot: the state after tokens[..<k·chunk].
+    func restore(_ state: StreamingState, chunk k: Int) {
         var offset = 0
         for b in state.hidden + state.cells {
             b.pointer.update(from: snapshots + k * snapshotSize + offset, count: b.count)
             offset += b.count
         }
-        feed(from: k * chunk, to: position, state)
     }
 
     /// Feeds tokens[start..<end] to `state`.
