@@ -88,7 +88,8 @@ public final class EngineSession: PlaySession {
         if position == 0 {
             session.prime(with: "")
         } else {
-            session.prime(with: prime, state: reading.state(before: position), tokens: Array(reading.tokens[..<position]))
+            session.prime(
+                with: prime, state: reading.state(before: position), tokens: Array(reading.tokens[..<position]))
         }
     }
 

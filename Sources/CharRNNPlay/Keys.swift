@@ -103,7 +103,8 @@ public enum KeyMap {
     /// With the help overlay open, F1 and Esc close it, Up/Down and PgUp/PgDn scroll it, and
     /// other keys work as usual. While a
     /// paste is coming in, its characters, newlines and tabs are text for the prime, Ctrl-C
-    /// still quits, resizes still lay out, and other keys are ignored.
+    /// still quits, resizes still lay out, and other keys are ignored. While a prompt is open
+    /// (`prompting`: a file to read, a search) keys edit it; read mode has keys of its own.
     public static func action(
         for key: Key, helpShown: Bool = false, pasting: Bool = false, mode: PlayMode = .write, prompting: Bool = false
     ) -> PlayAction? {

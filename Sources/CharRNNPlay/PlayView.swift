@@ -190,7 +190,8 @@ public enum PlayView {
         let line = prompt + shown
         frame.put(widths.fit(line, columns: rect.width), row: rect.row, column: 0, style: .input, widths: widths)
         if !tint {
-            legend = FunctionKeyBar.parts(for: .write, columns: rect.width - widths.columns(of: line) - 1, widths: widths)
+            legend = FunctionKeyBar.parts(
+                for: .write, columns: rect.width - widths.columns(of: line) - 1, widths: widths)
         }
         let legendWidth = legendColumns(legend, widths)
         if widths.columns(of: line) + legendWidth + 1 <= rect.width {

@@ -76,7 +76,8 @@ public struct ReadDocument {
         }
         let actual = DistributionView.Candidate(
             symbol: vocabulary.scalar(of: Int(d.figures.token)), probability: d.figures.probability)
-        let view = DistributionView(candidates: candidates, chosen: actual, entropy: d.figures.entropyBits, temperature: 1)
+        let view = DistributionView(
+            candidates: candidates, chosen: actual, entropy: d.figures.entropyBits, temperature: 1)
         return (view, d.figures)
     }
 }

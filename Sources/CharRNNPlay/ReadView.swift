@@ -109,7 +109,9 @@ public enum ReadView {
         let model = c.session.model
         let reading = d.reading
         var fields: [StatusLine.Field] = [
-            .init([model.name, ColumnWidth.standard.ellipsized(model.name, columns: 10)], priority: PlayView.namePriority),
+            .init(
+                [model.name, ColumnWidth.standard.ellipsized(model.name, columns: 10)],
+                priority: PlayView.namePriority),
             .init([model.config.architecture, model.config.cell.rawValue.uppercased()], priority: 4),
         ]
         if let failure = reading.failure {
@@ -119,9 +121,15 @@ public enum ReadView {
         }
         if let all = reading.summary {
             fields += [
-                .init(["\(NumberText.fixed(all.natsPerCharacter, decimals: 4)) nats/char"], priority: StatusLine.essential),
+                .init(
+                    ["\(NumberText.fixed(all.natsPerCharacter, decimals: 4)) nats/char"], priority: StatusLine.essential
+                ),
                 .init(["\(NumberText.fixed(all.bitsPerCharacter, decimals: 4)) bits/char"], priority: 5),
-                .init(["perplexity \(NumberText.fixed(all.perplexity, decimals: 3))", "ppl \(NumberText.fixed(all.perplexity, decimals: 2))"], priority: 3),
+                .init(
+                    [
+                        "perplexity \(NumberText.fixed(all.perplexity, decimals: 3))",
+                        "ppl \(NumberText.fixed(all.perplexity, decimals: 2))",
+                    ], priority: 3),
             ]
         }
         if let window = windowSummary(c, d) {

@@ -99,7 +99,8 @@ struct PlayCommand: ParsableCommand {
             if let read, let text { try controller.open(text, path: read) }
             do {
                 return try CursesTerminal.withScreen { terminal in
-                    if prime != nil { controller.perform(.start, deferring: true) }  // the loop primes, Ctrl-C can stop it
+                    // The loop primes, so Ctrl-C can stop it.
+                    if prime != nil { controller.perform(.start, deferring: true) }
                     return PlayLoop.run(controller, on: terminal, clock: PlayLoop.monotonicSeconds)
                 }
             } catch is TerminalUnusable {

@@ -29,8 +29,8 @@ struct PlayReadTmuxTests {
 
         let binary = try CharRNNBinary.path()
         let tmux = try TmuxSession(
-            command:
-                "'\(binary)' play --checkpoint a.safetensors --read sonnet.txt --seed 3; echo EXIT=$?; stty -a; sleep 120",
+            command: "'\(binary)' play --checkpoint a.safetensors --read sonnet.txt --seed 3;"
+                + " echo EXIT=$?; stty -a; sleep 120",
             width: 100, height: 24, folder: folder)
         defer { tmux.kill() }
 
@@ -46,7 +46,8 @@ struct PlayReadTmuxTests {
         // Coloured by rank: green (first choice) and at least one other bucket's colour in the text.
         let coloured = try tmux.screenWithAttributes()[1...9].joined()
         #expect(coloured.contains("\u{1B}[32m"), "green for rank 1")
-        #expect(coloured.contains("\u{1B}[33m") || coloured.contains("\u{1B}[38;5;208m") || coloured.contains("\u{1B}[31m"))
+        #expect(
+            coloured.contains("\u{1B}[33m") || coloured.contains("\u{1B}[38;5;208m") || coloured.contains("\u{1B}[31m"))
 
         // The cursor keys change the bars: the first character has none, the next ones do.
         #expect(screen.joined().contains("first character"))

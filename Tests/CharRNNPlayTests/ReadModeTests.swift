@@ -154,7 +154,8 @@ struct ReadModeTests {
         #expect(tinted.style(row: 2, column: 0) == StreamText.tint(d.reading.figures(at: 5).surprisalBits))
         #expect(tinted.lines().last!.contains("<1 <3 <6 6+ bits"))
         // A reading not started yet: every character dim, the progress in the status line.
-        let waiting = ProgressiveReading(try CharRNNModel.load(path: folder + "/a.safetensors"), tokens: d.reading.tokens)
+        let waiting = ProgressiveReading(
+            try CharRNNModel.load(path: folder + "/a.safetensors"), tokens: d.reading.tokens)
         c.document = ReadDocument(path: d.path, text: d.text, reading: waiting, skipped: 0)
         let unread = frame(c)
         #expect(unread.style(row: 2, column: 0) == .dim && unread.style(row: 2, column: 5) == .dim)
@@ -231,7 +232,8 @@ struct ReadModeTests {
         c.handle(.character("c"))
         let prime = c.document!.prefix(long.count - 1)
         #expect(c.state.running && c.texts[0].text == prime)
-        #expect(c.state.activePrime == String(String.UnicodeScalarView(prime.unicodeScalars.suffix(PlayState.primeLimit))))
+        #expect(
+            c.state.activePrime == String(String.UnicodeScalarView(prime.unicodeScalars.suffix(PlayState.primeLimit))))
         c.handle(.tab)
         #expect(c.session.model.name == "b" && c.state.running && c.texts[0].text == c.state.activePrime)
     }

@@ -31,7 +31,8 @@ struct ProgressiveReadingTests {
         #expect(reading.isComplete && reading.failure == nil)
         #expect(reading.readCount == whole.characters.count)
         for position in 1...reading.readCount {
-            let ours = reading.figures(at: position), theirs = whole.characters[position - 1]
+            let ours = reading.figures(at: position)
+            let theirs = whole.characters[position - 1]
             #expect(ours.token == theirs.token && ours.rank == theirs.rank, "position \(position)")
             #expect(abs(ours.probability - theirs.probability) <= 1e-5 * max(theirs.probability, 1e-3))
             #expect(abs(ours.surprisalBits - theirs.surprisalBits) <= 1e-4)
@@ -108,9 +109,11 @@ struct ProgressiveReadingTests {
         try primed.addStream(settings: .greedy, seed: 1)
         primed.prime(with: prime)
         #expect(fromReading.streams[0].hiddenValues == primed.streams[0].hiddenValues)
-        #expect(Array(fromReading.nextDistribution(stream: 0).before) == Array(primed.nextDistribution(stream: 0).before))
+        #expect(
+            Array(fromReading.nextDistribution(stream: 0).before) == Array(primed.nextDistribution(stream: 0).before))
         #expect(fromReading.primeReport.tokenCount == position)
-        var a = "", b = ""
+        var a = ""
+        var b = ""
         for _ in 0..<20 {
             a.unicodeScalars.append(fromReading.step(stream: 0).character)
             b.unicodeScalars.append(primed.step(stream: 0).character)

@@ -147,7 +147,9 @@ public final class ProgressiveReading {
     /// A new object, the caller's to keep.
     public func state(before position: Int) -> StreamingState {
         precondition(position >= 1 && position <= readCount, "position \(position) not read (1...\(readCount))")
-        let k = work.chunkIndex(position), start = k * chunkLength, stride = Self.localStride
+        let k = work.chunkIndex(position)
+        let start = k * chunkLength
+        let stride = Self.localStride
         if local?.chunk != k {
             let first = work.model.makeState()
             work.restore(first, chunk: k)
@@ -243,7 +245,8 @@ private final class ReadingWork: @unchecked Sendable {
             let k = completed.load(ordering: .relaxed)
             guard k < chunkCount else { return }
             save(carried, into: snapshots + k * snapshotSize)
-            let start = k * chunk, length = min(chunk, tokens.count - 1 - start)
+            let start = k * chunk
+            let length = min(chunk, tokens.count - 1 - start)
             var nats = 0.0
             var finite = true
             let V = model.config.vocabularySize
@@ -264,7 +267,9 @@ private final class ReadingWork: @unchecked Sendable {
                 }
             }
             guard finite else {
-                failure.withLock { $0 = "the model's outputs are not finite (NaN or infinity) near character \(start + 1)" }
+                failure.withLock {
+                    $0 = "the model's outputs are not finite (NaN or infinity) near character \(start + 1)"
+                }
                 return
             }
             chunkNats[k] = nats
