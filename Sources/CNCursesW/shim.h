@@ -45,3 +45,6 @@ static inline int cnc_key_btab(void) { return KEY_BTAB; }
 static inline int cnc_key_backspace(void) { return KEY_BACKSPACE; }
 static inline int cnc_key_enter(void) { return KEY_ENTER; }
 static inline int cnc_key_resize(void) { return KEY_RESIZE; }
+static inline int cnc_key_home(void) { return KEY_HOME; }
+static inline int cnc_key_end(void) { return KEY_END; }
+static inline int cnc_colors(void) { return COLORS; }

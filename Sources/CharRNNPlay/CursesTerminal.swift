@@ -103,6 +103,13 @@ public final class CursesTerminal: PlayTerminal {
             .input: (bold, 0),
             .help: (normal, status),
             .helpTitle: (bold, status),
+            .rank(0): (normal, pair(Int16(COLOR_GREEN), -1)),
+            .rank(1): (normal, pair(Int16(COLOR_YELLOW), -1)),
+            .rank(2): (normal, pair(cnc_colors() >= 256 ? 208 : Int16(COLOR_MAGENTA), -1)),
+            .rank(3): (bold, pair(Int16(COLOR_RED), -1)),
+            .cursor: (reverse, 0),
+            .functionKey: (bold, 0),
+            .functionLabel: (colors ? normal : reverse, pair(Int16(COLOR_BLACK), Int16(COLOR_CYAN))),
         ]
     }
 
@@ -170,6 +177,8 @@ public final class CursesTerminal: PlayTerminal {
         case cnc_key_backspace(): return .backspace
         case cnc_key_enter(): return .enter
         case cnc_key_resize(): return .resize
+        case cnc_key_home(): return .home
+        case cnc_key_end(): return .end
         case cnc_key_f(1)...cnc_key_f(24): return .function(Int(code - cnc_key_f(0)))
         default: return nil
         }

@@ -25,11 +25,17 @@ public struct DistributionPane {
     /// How many candidate rows are wanted (the pane may have room for fewer).
     public var barCount: Int
     public var title: String
+    /// Shown under the title when there is no distribution.
+    public var emptyText: String
 
-    public init(distribution: DistributionView?, barCount: Int, title: String = "next") {
+    public init(
+        distribution: DistributionView?, barCount: Int, title: String = "next",
+        emptyText: String = "waiting for a prime"
+    ) {
         self.distribution = distribution
         self.barCount = barCount
         self.title = title
+        self.emptyText = emptyText
     }
 
     /// Candidate rows that fit in a pane `height` rows tall (one row is the title).
@@ -64,7 +70,7 @@ public struct DistributionPane {
                 style: .label, widths: widths)
         }
         guard let distribution else {
-            frame.put(" waiting for a prime", row: rect.row + 1, column: rect.column, style: .dim, widths: widths)
+            frame.put(" " + emptyText, row: rect.row + 1, column: rect.column, style: .dim, widths: widths)
             return
         }
         let rows = DistributionPane.visibleBars(barCount: barCount, height: rect.height)

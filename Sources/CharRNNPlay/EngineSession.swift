@@ -19,6 +19,9 @@ public final class EngineSession: PlaySession {
 
     public func load(checkpoint path: String) throws {
         let network = try CharRNNModel.load(path: path)
+        // The streams start again afterwards: nothing to re-feed (a prime continued from a
+        // reading can be megabytes long).
+        session.resetAll()
         try session.replaceModel(network, priming: .primeOnly)
         model = ModelDescription(name: CheckpointCycle.displayName(path), config: network.config)
     }
@@ -61,6 +64,33 @@ public final class EngineSession: PlaySession {
 
     public func reset() {
         session.resetAll()
+    }
+
+    public func read(_ text: [Unicode.Scalar]) throws -> (reading: ProgressiveReading, skipped: Int) {
+        let (tokens, skipped) = session.vocabulary.encodeSkippingUnknown(text)
+        guard tokens.count >= 2 else {
+            throw CharRNNError(
+                "a text to read needs at least 2 characters of \(model.name)'s vocabulary, has \(tokens.count)")
+        }
+        // The bars at the cursor are recomputed, so no candidates are kept: 16 bytes a character.
+        let reading = ProgressiveReading(session.model, tokens: tokens, top: 0)
+        reading.readInBackground()
+        return (reading, skipped.values.reduce(0, +))
+    }
+
+    public func start(
+        from reading: ProgressiveReading, before position: Int, prime: String, samplers: [SamplerSettings],
+        randomSeed: UInt64
+    ) throws {
+        while !session.streams.isEmpty { session.removeStream(at: session.streams.count - 1) }
+        for settings in samplers { try session.addStream(settings: settings, seed: randomSeed) }
+        drawnWith = samplers
+        if position == 0 {
+            session.prime(with: "")
+        } else {
+            session.prime(
+                with: prime, state: reading.state(before: position), tokens: Array(reading.tokens[..<position]))
+        }
     }
 
     /// Bars for a sampling stream show what it draws from (after temperature and truncation),

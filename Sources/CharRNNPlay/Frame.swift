@@ -95,4 +95,11 @@ public enum Style: Hashable, Sendable {
     case input
     case help
     case helpTitle
+    /// Read mode: a character tinted by its rank bucket (`RankBucket.rawValue`).
+    case rank(Int)
+    /// Read mode: the character under the cursor.
+    case cursor
+    /// The bottom line's keys ("F1") and what they do ("Help"), htop-style.
+    case functionKey
+    case functionLabel
 }

@@ -5,7 +5,7 @@ public enum Key: Equatable, Sendable {
     /// Ctrl plus a letter, lowercase: `.control("r")` is Ctrl-R.
     case control(Character)
     case enter, backspace, tab, backTab, escape
-    case up, down, left, right, pageUp, pageDown
+    case up, down, left, right, pageUp, pageDown, home, end
     case function(Int)
     /// Alt-Enter (Esc then Enter): a literal newline in the prime.
     case altEnter
@@ -82,6 +82,20 @@ public enum PlayAction: Equatable, Sendable {
     case quit
     /// Bracketed paste: until `.endPaste`, Enter and Tab are text.
     case beginPaste, endPaste
+    /// F3: writing ⇄ reading (asks for a file when none is loaded).
+    case toggleMode
+    /// The prompt in the status or bottom line (a file to read, a search): Enter, Esc.
+    case submitPrompt, cancelPrompt
+    /// Read mode: move the cursor, search, continue writing from the cursor.
+    case moveCursor(CursorMove)
+    case beginSearch
+    case findNext
+    case continueFromCursor
+}
+
+/// Where a read-mode key moves the cursor.
+public enum CursorMove: Equatable, Sendable {
+    case left, right, up, down, pageUp, pageDown, home, end
 }
 
 /// Key → action, and the help text listing every key.
@@ -89,8 +103,13 @@ public enum KeyMap {
     /// With the help overlay open, F1 and Esc close it, Up/Down and PgUp/PgDn scroll it, and
     /// other keys work as usual. While a
     /// paste is coming in, its characters, newlines and tabs are text for the prime, Ctrl-C
-    /// still quits, resizes still lay out, and other keys are ignored.
-    public static func action(for key: Key, helpShown: Bool = false, pasting: Bool = false) -> PlayAction? {
+    /// still quits, resizes still lay out, and other keys are ignored. While a prompt is open
+    /// (`prompting`: a file to read, a search) keys edit it; read mode has keys of its own.
+    public static func action(
+        for key: Key, helpShown: Bool = false, pasting: Bool = false, mode: PlayMode = .write, prompting: Bool = false
+    ) -> PlayAction? {
+        if prompting, !pasting { return promptAction(for: key) }
+        if mode == .read, !pasting { return readAction(for: key, helpShown: helpShown) }
         if pasting {
             switch key {
             case .character(let s): return .insert(s)
@@ -122,7 +141,9 @@ public enum KeyMap {
         case .tab: return .nextCheckpoint
         case .backTab: return .previousCheckpoint
         case .function(1): return .toggleHelp
-        case .function: return nil
+        case .function(3): return .toggleMode
+        case .function(10): return .quit
+        case .function, .home, .end: return nil
         case .escape: return helpShown ? .toggleHelp : .quit
         case .resize: return .relayout
         case .control(let c):
@@ -139,8 +160,78 @@ public enum KeyMap {
         }
     }
 
+    /// While a prompt is open (a file to read, a search), keys edit its line.
+    private static func promptAction(for key: Key) -> PlayAction? {
+        switch key {
+        case .character(let s): .insert(s)
+        case .backspace: .deleteBackward
+        case .control("u"): .clearPrime
+        case .enter: .submitPrompt
+        case .escape: .cancelPrompt
+        case .control("c"): .quit
+        case .resize: .relayout
+        case .pasteBegin: .beginPaste
+        default: nil
+        }
+    }
+
+    /// Read mode: the cursor keys move through the text, the writing keys do nothing.
+    /// (A key for dynamic evaluation would go here, with its action and effect.)
+    private static func readAction(for key: Key, helpShown: Bool) -> PlayAction? {
+        switch key {
+        case .up where helpShown: .scrollHelp(-1)
+        case .down where helpShown: .scrollHelp(1)
+        case .pageUp where helpShown: .scrollHelp(-KeyMap.helpPage)
+        case .pageDown where helpShown: .scrollHelp(KeyMap.helpPage)
+        case .left: .moveCursor(.left)
+        case .right: .moveCursor(.right)
+        case .up: .moveCursor(.up)
+        case .down: .moveCursor(.down)
+        case .pageUp: .moveCursor(.pageUp)
+        case .pageDown: .moveCursor(.pageDown)
+        case .home: .moveCursor(.home)
+        case .end: .moveCursor(.end)
+        case .character("/"): .beginSearch
+        case .character("n"), .enter: .findNext
+        case .character("c"): .continueFromCursor
+        case .character("t"), .control("t"): .toggleTint
+        case .character("+"): .moreBars
+        case .character("-"): .fewerBars
+        case .tab: .nextCheckpoint
+        case .backTab: .previousCheckpoint
+        case .function(1): .toggleHelp
+        case .function(3): .toggleMode
+        case .function(10), .control("c"): .quit
+        case .escape: helpShown ? .toggleHelp : .quit
+        case .resize: .relayout
+        default: nil
+        }
+    }
+
     /// Lines PgUp/PgDn scroll the help overlay.
     static let helpPage = 5
+
+    /// The help of a mode: every key it has.
+    public static func help(for mode: PlayMode) -> [(keys: String, action: String)] {
+        mode == .read ? readHelp : help
+    }
+
+    /// (keys, what they do) in read mode, in the order the help overlay lists them.
+    public static let readHelp: [(keys: String, action: String)] = [
+        ("Left  Right", "cursor one character back / on"),
+        ("Up  Down", "cursor one row up / down"),
+        ("PgUp  PgDn", "cursor one screen up / down"),
+        ("Home  End", "to the start / end of the text"),
+        ("/", "search (type, Enter finds it, Esc cancels)"),
+        ("Enter  n", "find the next match"),
+        ("t  Ctrl-T", "tint by rank bucket / by surprisal"),
+        ("c", "continue from here: write on from the cursor, from the state already read"),
+        ("+  -", "more / fewer bars"),
+        ("Tab  Shift-Tab", "next / previous checkpoint, re-reading the text"),
+        ("F3", "back to writing"),
+        ("F1", "this help (Up/Down, PgUp/PgDn scroll it)"),
+        ("Esc  F10  Ctrl-C", "quit (Esc closes this help first)"),
+    ]
 
     /// (keys, what they do), in the order the help overlay lists them.
     public static let help: [(keys: String, action: String)] = [
@@ -157,7 +248,8 @@ public enum KeyMap {
         ("Ctrl-P", "pause / resume"),
         ("Ctrl-N", "one character while paused"),
         ("Ctrl-T", "tint text by surprisal (legend in the prime line)"),
+        ("F3", "read a text: each character tinted by how the model expected it (asks for a file)"),
         ("F1", "this help (Up/Down, PgUp/PgDn scroll it)"),
-        ("Esc  Ctrl-C", "quit (Esc closes this help first)"),
+        ("Esc  F10  Ctrl-C", "quit (Esc closes this help first)"),
     ]
 }

@@ -1,3 +1,5 @@
+import CharRNN
+
 /// Runs the play screen's logic against a generation session: keys become actions, actions
 /// change the state and drive the session, and each frame streams as many characters as the
 /// speed setting and the frame's time allow. No curses here; `PlayLoop` connects it to a
@@ -18,7 +20,7 @@ public final class PlayController {
     /// over: the keys that follow are keys again.
     public static let pasteTimeout = 1.0
 
-    public private(set) var state: PlayState
+    public internal(set) var state: PlayState
     public let session: PlaySession
     /// One per stream, in the order of `state.samplers`.
     public private(set) var texts: [StreamText] = [StreamText()]
@@ -28,14 +30,23 @@ public final class PlayController {
     public private(set) var randomSeed: UInt64?
     public private(set) var quitRequested = false
     public private(set) var checkpoints: CheckpointCycle
+    /// The text open in read mode, if any.
+    public internal(set) var document: ReadDocument?
+    /// The bars at the read-mode cursor, with the actual character's figures; nil where there
+    /// are none (the first character, or one not read yet).
+    public internal(set) var cursorBars: (view: DistributionView, figures: CharacterReading)?
+    /// The screen's size, for read mode's row and page moves; the loop sets it every frame.
+    public var screenSize = (width: 80, height: 24)
     /// Asked every few hundred characters while a prime is read; false stops it (the loop
     /// passes its check for Ctrl-C and stop signals).
     public var primingShouldContinue: () -> Bool = { true }
     private var notice: Notice?
     /// The bars show the next character's distribution (nothing drawn from it yet).
     private var showingNext = false
+    /// What `cursorBars` was computed for: the reading, the position, the number of bars.
+    var cursorBarsKey: (reading: ObjectIdentifier, position: Int, count: Int)?
 
-    private let fixedRandomSeed: UInt64?
+    let fixedRandomSeed: UInt64?
     private let clock: () -> Double
     private let listCheckpoints: (String) -> [String]
     private var rate = RateMeter()
@@ -83,12 +94,19 @@ public final class PlayController {
         if state.pasting, now - lastPasteInput > PlayController.pasteTimeout {
             perform(.endPaste, deferring: true)  // the end marker was lost: keys are keys again
         }
-        if let action = KeyMap.action(for: key, helpShown: state.helpShown, pasting: state.pasting) {
+        if let action = action(for: key) {
             perform(action, deferring: deferring)
         } else if !deferring {
             finishDeferredWork()
         }
         if state.pasting { lastPasteInput = now }
+    }
+
+    /// What `key` asks for in the current mode, help, paste and prompt.
+    public func action(for key: Key) -> PlayAction? {
+        KeyMap.action(
+            for: key, helpShown: state.helpShown, pasting: state.pasting, mode: state.mode,
+            prompting: state.prompt != nil)
     }
 
     /// Carries out an action; `deferring` as for `handle`.
@@ -143,16 +161,25 @@ public final class PlayController {
             break
         case .quit:
             quitRequested = true
+        case .openReading(let path):
+            openReading(path)
+        case .find(let query):
+            find(query)
+        case .moveCursor(let move):
+            moveCursor(move)
+        case .continueFromCursor:
+            continueFromCursor()
         }
     }
 
     /// Streams characters: as many as the speed allows since the last call, stopping at
     /// `deadline` (clock time) so keys stay responsive at any speed.
     public func advance(until deadline: Double) {
+        refreshCursorBars()
         let now = clock()
         let elapsed = lastAdvance.map { max(0, now - $0) } ?? 0
         lastAdvance = now
-        guard state.running, !state.paused else {
+        guard state.running, !state.paused, state.mode == .write else {
             credit = 0
             rate.record(0, at: now)
             return
@@ -173,15 +200,23 @@ public final class PlayController {
     }
 
     private func start(prime: String) {
+        begin(prime: prime) { samplers, seed in
+            try session.start(
+                prime: prime, samplers: samplers, randomSeed: seed, shouldContinue: primingShouldContinue)
+        }
+    }
+
+    /// Starts the streams with `begin` (which primes the session and may return a note about
+    /// the prime), then shows `prime` and the first bars.
+    func begin(prime: String, _ begin: ([SamplerSettings], UInt64) throws -> String?) {
         let seedValue = fixedRandomSeed ?? UInt64.random(in: 0...999_999)
         let samplers = state.samplers
         if notice?.isPrimeWarning == true { notice = nil }
         do {
-            let note = try session.start(
-                prime: prime, samplers: samplers, randomSeed: seedValue, shouldContinue: primingShouldContinue)
+            let note = try begin(samplers, seedValue)
             texts = samplers.map { _ in
                 var text = StreamText()
-                text.appendPrime(prime)
+                text.appendPrime(String(String.UnicodeScalarView(prime.unicodeScalars.suffix(text.capacity))))
                 return text
             }
             randomSeed = seedValue
@@ -217,6 +252,7 @@ public final class PlayController {
         }
         checkpoints.loaded(path)
         say("loaded \(CheckpointCycle.displayName(path))", error: false)
+        if let document { reread(document) }
         if let prime = pendingStart ?? state.activePrime {
             pendingStart = prime
         } else {
@@ -253,11 +289,11 @@ public final class PlayController {
         showingNext = false
     }
 
-    private func say(_ text: String, error: Bool) {
+    func say(_ text: String, error: Bool) {
         notice = Notice(text: text, isError: error, until: clock() + PlayController.noticeSeconds)
     }
 
-    private func show(_ error: Error) {
+    func show(_ error: Error) {
         say((error as? CustomStringConvertible)?.description ?? "\(error)", error: true)
     }
 }

@@ -55,6 +55,7 @@ public enum PlayLoop {
         controller.primingShouldContinue = { [unowned controller] in !input.stopRequested(controller) }
         while true {
             let frameStart = clock()
+            controller.screenSize = terminal.size
             var keysLeft = true
             repeat {
                 if let signal = terminal.pendingSignal { return .signal(signal) }
@@ -94,8 +95,7 @@ final class KeyQueue {
         if terminal.pendingSignal != nil { return true }
         while let key = terminal.readKey(waitingMilliseconds: 0) {
             waiting.append(key)
-            let state = controller.state
-            if KeyMap.action(for: key, helpShown: state.helpShown, pasting: state.pasting) == .quit { return true }
+            if controller.action(for: key) == .quit { return true }
         }
         return false
     }

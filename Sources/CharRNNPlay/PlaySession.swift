@@ -37,6 +37,18 @@ public protocol PlaySession: AnyObject {
 
     /// Forgets every stream: zero state, nothing primed.
     func reset()
+
+    /// Starts reading `text` with the current model, in the background (`ProgressiveReading`);
+    /// characters outside its vocabulary are left out and counted. Throws a one-line error
+    /// when fewer than two characters are left.
+    func read(_ text: [Unicode.Scalar]) throws -> (reading: ProgressiveReading, skipped: Int)
+
+    /// As `start`, from the state `reading` (by the current model) reached after its tokens
+    /// before `position`, whose characters are `prime`: nothing is fed again.
+    func start(
+        from reading: ProgressiveReading, before position: Int, prime: String, samplers: [SamplerSettings],
+        randomSeed: UInt64
+    ) throws
 }
 
 /// `PlaySession.start` stopped priming because its `shouldContinue` said no (Ctrl-C, a signal).

@@ -35,6 +35,17 @@ public struct PlayState: Equatable, Sendable {
     /// The prime the running generation started from; nil before the first start and after
     /// a reset.
     public var activePrime: String?
+    /// Writing (the streams) or reading (a text through the model's eyes).
+    public var mode = PlayMode.write
+    /// A text is loaded for reading: F3 shows it rather than asking for a file.
+    public var readingLoaded = false
+    /// Read mode tints by rank bucket, or by surprisal.
+    public var readTint = ReadTint.rank
+    /// The prompt open in a status or bottom line, and what is typed in it.
+    public private(set) var prompt: Prompt?
+    public private(set) var promptLine = ""
+    /// The last search, for Enter and `n`.
+    public private(set) var lastSearch: String?
 
     /// A generation was started and not reset since.
     public var running: Bool { activePrime != nil }
@@ -65,6 +76,7 @@ public struct PlayState: Equatable, Sendable {
     public var speedText: String { speed.map { "speed \($0)/s" } ?? "speed max" }
 
     public mutating func apply(_ action: PlayAction) -> [PlayEffect] {
+        if prompt != nil, let effects = applyToPrompt(action) { return effects }
         switch action {
         case .insert(let s):
             guard primeLength < PlayState.primeLimit else { return [.primeFull] }
@@ -121,7 +133,7 @@ public struct PlayState: Equatable, Sendable {
         case .stepOnce:
             return running && paused ? [.step] : []
         case .toggleTint:
-            tint.toggle()
+            if mode == .read { readTint = readTint == .rank ? .surprisal : .rank } else { tint.toggle() }
         case .toggleHelp:
             helpShown.toggle()
             helpScroll = 0
@@ -131,9 +143,77 @@ public struct PlayState: Equatable, Sendable {
             return [.relayout]
         case .quit:
             return [.quit]
+        case .toggleMode:
+            if mode == .read {
+                mode = .write
+            } else if readingLoaded {
+                mode = .read
+            } else {
+                prompt = .path
+                promptLine = ""
+            }
+        case .beginSearch:
+            prompt = .search
+            promptLine = ""
+        case .findNext:
+            return lastSearch.map { [.find($0)] } ?? []
+        case .moveCursor(let move):
+            return [.moveCursor(move)]
+        case .continueFromCursor:
+            return [.continueFromCursor]
+        case .submitPrompt, .cancelPrompt:
+            break
         }
         return []
     }
+
+    /// Edits the open prompt; nil for actions that are not about it.
+    private mutating func applyToPrompt(_ action: PlayAction) -> [PlayEffect]? {
+        switch action {
+        case .insert(let s) where promptLine.unicodeScalars.count < PlayState.primeLimit:
+            promptLine.unicodeScalars.append(s)
+        case .insert:
+            break
+        case .deleteBackward:
+            if !promptLine.isEmpty { promptLine.unicodeScalars.removeLast() }
+        case .clearPrime:
+            promptLine = ""
+        case .cancelPrompt:
+            prompt = nil
+        case .submitPrompt:
+            defer { prompt = nil }
+            guard !promptLine.isEmpty else { return [] }
+            if prompt == .search {
+                lastSearch = promptLine
+                return [.find(promptLine)]
+            }
+            return [.openReading(path: promptLine)]
+        default:
+            return nil
+        }
+        return []
+    }
+}
+
+/// The two screens of the UI.
+public enum PlayMode: Equatable, Sendable {
+    case write, read
+}
+
+/// What read mode's tint shows.
+public enum ReadTint: Equatable, Sendable {
+    /// The rank bucket of each character (1, 2-3, 4-10, 11+).
+    case rank
+    /// Its surprisal in bits, in the bands of write mode's tint.
+    case surprisal
+}
+
+/// A line the user is typing into other than the prime.
+public enum Prompt: Equatable, Sendable {
+    /// The path of a text to read.
+    case path
+    /// Text to find in read mode.
+    case search
 }
 
 /// What the controller must do on the session after an action.
@@ -154,4 +234,11 @@ public enum PlayEffect: Equatable, Sendable {
     case primeFull
     case relayout
     case quit
+    /// Read this file (and switch to read mode).
+    case openReading(path: String)
+    /// Find this text after the cursor (wrapping around).
+    case find(String)
+    case moveCursor(CursorMove)
+    /// Start writing from the text before the cursor, in the state read there.
+    case continueFromCursor
 }

@@ -17,16 +17,19 @@ public enum PlayView {
     ) -> Frame {
         var frame = Frame(width: max(0, width), height: max(0, height))
         let state = c.state
+        let document = state.mode == .read ? c.document : nil
         guard
             let layout = Layout(
-                width: width, height: height, sideBySide: state.sideBySide, barCount: state.barCount)
+                width: width, height: height, sideBySide: state.sideBySide && document == nil,
+                barCount: state.barCount)
         else {
             drawTooSmall(into: &frame, widths: widths)
             return frame
         }
         let wrappedNotice = drawStatus(c, into: &frame, rect: layout.status, widths: widths)
         let labels = state.streamLabels
-        for (i, pane) in layout.streams.enumerated() where i < c.texts.count {
+        if let document { ReadView.draw(c, document, layout: layout, into: &frame, widths: widths) }
+        for (i, pane) in layout.streams.enumerated() where i < c.texts.count && document == nil {
             let repeating = c.texts[i].repeatingPeriod != nil
             if let label = pane.label, i < labels.count {
                 frame.put(
@@ -51,7 +54,7 @@ public enum PlayView {
                     .draw(into: &frame, at: bars, widths: widths)
             }
         }
-        if !state.running, c.texts.allSatisfy(\.isEmpty), let first = layout.streams.first {
+        if document == nil, !state.running, c.texts.allSatisfy(\.isEmpty), let first = layout.streams.first {
             frame.put(
                 " Type a prime and press Enter.  F1: keys", row: first.text.row, column: first.text.column,
                 style: .dim, widths: widths)
@@ -70,8 +73,18 @@ public enum PlayView {
                     widths: widths)
             }
         }
-        drawInput(state.primeLine, tint: state.tint, into: &frame, rect: layout.input, widths: widths)
-        if state.helpShown { drawHelp(scroll: state.helpScroll, into: &frame, widths: widths) }
+        if document == nil {
+            drawInput(state.primeLine, tint: state.tint, into: &frame, rect: layout.input, widths: widths)
+        }
+        if state.prompt == .path {
+            let line = "read file› " + Glyphs.inline(state.promptLine)
+            let shown = widths.suffix(line, columns: layout.status.width - 1)
+            frame.put(widths.fit(shown, columns: width), row: 0, column: 0, style: .input, widths: widths)
+            frame.cursor = (0, widths.columns(of: shown))
+        }
+        if state.helpShown {
+            drawHelp(KeyMap.help(for: state.mode), scroll: state.helpScroll, into: &frame, widths: widths)
+        }
         return frame
     }
 
@@ -82,6 +95,7 @@ public enum PlayView {
     /// when room is short.
     public static func statusLine(_ c: PlayController) -> StatusLine {
         let state = c.state
+        if state.mode == .read, let document = c.document { return ReadView.statusLine(c, document) }
         let model = c.session.model
         let method = state.sampler.methodSummary
         var fields: [StatusLine.Field] = [
@@ -159,22 +173,27 @@ public enum PlayView {
     }
 
     /// The prime line: prompt, the prime's tail, and at the right the tint's legend (with Ctrl-T
-    /// on) or the F1 hint, when they fit.
+    /// on) or the function keys, when they fit.
     private static func drawInput(
         _ primeLine: String, tint: Bool, into frame: inout Frame, rect: Rect, widths: ColumnWidth
     ) {
         let prompt = primePrompt
-        var legend: [(text: String, style: Style)] = [("F1 help ", .input)]
+        var legend: [(text: String, style: Style)] = []
         if tint {
             legend = [("surprisal", .input)] + tintLegend.map { (" " + $0.text, $0.style) } + [(" ", .input)]
             if widths.columns(of: prompt) + 8 + legendColumns(legend, widths) > rect.width { legend.removeFirst() }
         }
-        let legendWidth = legendColumns(legend, widths)
-        let reserved = tint && widths.columns(of: prompt) + 8 + legendWidth <= rect.width ? legendWidth + 1 : 0
+        let tintWidth = legendColumns(legend, widths)
+        let reserved = tint && widths.columns(of: prompt) + 8 + tintWidth <= rect.width ? tintWidth + 1 : 0
         let room = rect.width - widths.columns(of: prompt) - 1 - reserved
         let shown = widths.suffix(Glyphs.inline(primeLine), columns: room)
         let line = prompt + shown
         frame.put(widths.fit(line, columns: rect.width), row: rect.row, column: 0, style: .input, widths: widths)
+        if !tint {
+            legend = FunctionKeyBar.parts(
+                for: .write, columns: rect.width - widths.columns(of: line) - 1, widths: widths)
+        }
+        let legendWidth = legendColumns(legend, widths)
         if widths.columns(of: line) + legendWidth + 1 <= rect.width {
             var column = rect.width - legendWidth
             for part in legend {
@@ -185,19 +204,21 @@ public enum PlayView {
         frame.cursor = (rect.row, widths.columns(of: line))
     }
 
-    private static func legendColumns(_ parts: [(text: String, style: Style)], _ widths: ColumnWidth) -> Int {
+    static func legendColumns(_ parts: [(text: String, style: Style)], _ widths: ColumnWidth) -> Int {
         parts.reduce(0) { $0 + widths.columns(of: $1.text) }
     }
 
     /// The key list in a box; where a key and its action do not fit on one line, the action goes
     /// on the lines below its key. When the box is taller than the screen it shows a window of
     /// lines from `scroll` (Up/Down move it) and says so in its bottom border.
-    private static func drawHelp(scroll: Int, into frame: inout Frame, widths: ColumnWidth) {
-        let keysWidth = KeyMap.help.map { widths.columns(of: $0.keys) }.max() ?? 0
-        var lines = KeyMap.help.map { widths.fit($0.keys, columns: keysWidth) + "   " + $0.action }
+    private static func drawHelp(
+        _ help: [(keys: String, action: String)], scroll: Int, into frame: inout Frame, widths: ColumnWidth
+    ) {
+        let keysWidth = help.map { widths.columns(of: $0.keys) }.max() ?? 0
+        var lines = help.map { widths.fit($0.keys, columns: keysWidth) + "   " + $0.action }
         let innerWidth = min((lines.map { widths.columns(of: $0) }.max() ?? 0) + 2, frame.width - 2)
         if (lines.map { widths.columns(of: $0) }.max() ?? 0) + 2 > innerWidth {
-            lines = KeyMap.help.flatMap { entry in
+            lines = help.flatMap { entry in
                 [entry.keys] + widths.wrap(entry.action, columns: max(1, innerWidth - 4)).map { "  " + $0 }
             }
         }

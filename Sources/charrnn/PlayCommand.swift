@@ -20,7 +20,11 @@ struct PlayCommand: ParsableCommand {
             temperature ± 0.05 (0 = greedy), Left/Right fewer/more bars, PgUp/PgDn faster/slower, Tab/Shift-Tab next/previous \
             checkpoint, Ctrl-R reset, Ctrl-G greedy | sampled side by side, Ctrl-P pause \
             (Ctrl-N one character while paused), Ctrl-T tint by surprisal, F1 help, \
-            Esc or Ctrl-C quit. When standard input or output is not a terminal, or TERM names one \
+            F3 read mode, Esc, F10 or Ctrl-C quit. Read mode (--read FILE, or F3 and a path) shows \
+            a text as the model reads it: each character tinted by the rank the model gave it \
+            (1, 2-3, 4-10, 11+; t: by surprisal), arrows/PgUp/PgDn/Home/End move the cursor, the \
+            bars show the distribution that predicted the character under it, / searches, c \
+            continues writing from the cursor, Tab re-reads with the next checkpoint. When standard input or output is not a terminal, or TERM names one \
             that cannot move the cursor (dumb, unknown), prints what \
             `charrnn generate` prints for the same flags (the prime, then --length generated \
             characters), and a newline. Defaults that differ from generate's: --temperature \
@@ -50,6 +54,12 @@ struct PlayCommand: ParsableCommand {
             \(GenerateCommand.defaultLength)).
             """)
     var length = PlayCommand.defaultLength
+    @Option(
+        help: """
+            Open in read mode on this UTF-8 text: each character tinted by how the model expected it \
+            (characters outside the vocabulary are left out and counted).
+            """)
+    var read: String?
 
     func validate() throws {
         try CLI.reportingErrors {
@@ -73,18 +83,27 @@ struct PlayCommand: ParsableCommand {
         let exit = try CLI.reportingErrors { () throws -> PlayExit in
             let path = try ShippedCheckpoints.resolve(checkpoint)
             let settings = sampling.settings(defaultTemperature: PlayState.defaultTemperature)
+            // A bad file is a one-line error before anything else, on a terminal or not.
+            let text = try read.map { try UTF8Text.read(path: $0) }
+            if let read, let text, text.count < 2 {
+                throw CharRNNError("\(read): a text to read needs at least 2 characters, has \(text.count)")
+            }
             guard isatty(0) == 1, CLI.standardOutputIsTerminal else {
                 try streamPlainly(checkpoint: path, settings: settings)
                 return .quit
             }
             let session = try EngineSession(checkpoint: path, compute: .forCommand(training: false))
+            let state = PlayState(primeLine: prime ?? "", sampler: settings)
+            let controller = PlayController(
+                session: session, state: state, checkpoint: path, checkpointFolder: checkpoints,
+                randomSeed: sampling.seed, clock: PlayLoop.monotonicSeconds)
+            // Before the screen opens, so a text the model cannot read is a one-line error; the
+            // reading goes on in the background while the screen starts.
+            if let read, let text { try controller.open(text, path: read) }
             do {
                 return try CursesTerminal.withScreen { terminal in
-                    let state = PlayState(primeLine: prime ?? "", sampler: settings)
-                    let controller = PlayController(
-                        session: session, state: state, checkpoint: path, checkpointFolder: checkpoints,
-                        randomSeed: sampling.seed, clock: PlayLoop.monotonicSeconds)
-                    if prime != nil { controller.perform(.start, deferring: true) }  // the loop primes, Ctrl-C can stop it
+                    // The loop primes, so Ctrl-C can stop it.
+                    if prime != nil { controller.perform(.start, deferring: true) }
                     return PlayLoop.run(controller, on: terminal, clock: PlayLoop.monotonicSeconds)
                 }
             } catch is TerminalUnusable {

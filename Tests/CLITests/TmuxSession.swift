@@ -93,6 +93,12 @@ final class TmuxSession {
             .map(String.init)
     }
 
+    /// The visible screen with its colours and attributes as escape sequences, one string per row.
+    func screenWithAttributes() throws -> [String] {
+        try tmux(["capture-pane", "-p", "-e", "-t", target]).split(separator: "\n", omittingEmptySubsequences: false)
+            .map(String.init)
+    }
+
     func keys(_ keys: String...) throws { try self.keys(keys) }
     func keys(_ keys: [String]) throws { try tmux(["send-keys", "-t", target] + keys) }
     func type(_ text: String) throws { try tmux(["send-keys", "-t", target, "-l", text]) }

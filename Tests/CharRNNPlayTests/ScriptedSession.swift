@@ -95,6 +95,18 @@ final class ScriptedSession: PlaySession {
         samplers = []
     }
 
+    /// Reading needs a real model: the read-mode tests use `EngineSession`.
+    func read(_ text: [Unicode.Scalar]) throws -> (reading: ProgressiveReading, skipped: Int) {
+        throw CharRNNError("the scripted session cannot read")
+    }
+
+    func start(
+        from reading: ProgressiveReading, before position: Int, prime: String, samplers: [SamplerSettings],
+        randomSeed: UInt64
+    ) throws {
+        throw CharRNNError("the scripted session cannot read")
+    }
+
     /// p(i) ∝ exp(−i / T) over the script's distinct characters, in order; one-hot when greedy.
     private func distribution(stream: Int, count: Int, chosen: Unicode.Scalar?) -> DistributionView {
         var distinct: [Unicode.Scalar] = []

@@ -109,6 +109,25 @@ public final class GenerationSession {
         return primeReport
     }
 
+    /// As `prime(with:)` for a text the model has read already: `state` is the state after
+    /// feeding `tokens` (the ids of `text`, from a reading by this session's weights, e.g.
+    /// `ProgressiveReading.state(before:)`), so nothing is fed again.
+    public func prime(with text: String, state: StreamingState, tokens: [Int32]) {
+        precondition(state.stepped, "the state of a text read: stepped at least once")
+        primedState.copy(from: state)
+        prime = text
+        isPrimed = true
+        primeReport = PrimeReport()
+        primeReport.tokenCount = tokens.count
+        primeTokens = tokens.map { Int($0) }
+        for stream in streams {
+            stream.primeText = text
+            stream.clearGenerated()
+            stream.state.copy(from: primedState)
+            stream.sampler.remember(primeTokens)
+        }
+    }
+
     /// Samples one character on one stream and feeds it back; the others are untouched.
     public func step(stream index: Int) -> StepReport {
         let stream = streams[index]
