@@ -11,7 +11,7 @@ struct UnitsCommand: ParsableCommand {
             Reads the text from a zero state carried through it (as `eval` does, with the same \
             characters-outside-the-vocabulary handling, --skip-unknown and --held-out) and, after \
             each character, takes every unit of every layer: GRU h, LSTM h and c (layers count \
-            from 0, as PyTorch's _l0). For each feature (\(TextFeature.allCases.map(\.rawValue).joined(separator: ", "))) \
+            from 0, as PyTorch's _l0). For each feature (\(featureNames)) \
             the units are ranked by the absolute Pearson correlation of their value with the \
             feature over the text; a feature that never changes over the text is absent. --json \
             prints one line per feature, best unit first, `others` the next \(othersCount); \
@@ -23,6 +23,7 @@ struct UnitsCommand: ParsableCommand {
             """)
 
     static let othersCount = 5
+    static let featureNames = TextFeature.allCases.map(\.rawValue).joined(separator: ", ")
 
     @Option(help: ArgumentHelp("A charrnn-v1 checkpoint (.safetensors).", discussion: ShippedCheckpoints.helpText))
     var checkpoint: String?

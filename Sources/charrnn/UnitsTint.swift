@@ -56,9 +56,8 @@ struct UnitsTint {
                 continue
             }
             let others = ranked.dropFirst().prefix(3).map { "\($0.unit.label) \(Self.signed($0.correlation))" }
-            lines.append(
-                "\(name) \(best.unit.label.padding(10)) \(Self.signed(best.correlation))  \(others.joined(separator: ", "))"
-            )
+            let bestText = "\(best.unit.label.padding(10)) \(Self.signed(best.correlation))"
+            lines.append("\(name) \(bestText)  \(others.joined(separator: ", "))")
         }
         for row in rows {
             lines += ["", row.title + " (first \(NumberText.grouped(symbols.count)) characters)"]
@@ -111,7 +110,8 @@ struct UnitsTint {
     }
 
     var markLegend: String {
-        "marks under each character: = from −1 to −0.625, - to −0.125, blank near 0, + from 0.125, # from 0.625 to +1"
+        "marks under each character: = from −1 to −0.625, - to −0.125, blank near 0, + from 0.125, "
+            + "# from 0.625 to +1"
     }
 }
 
