@@ -11,7 +11,7 @@ extension StreamingState {
     public func value(of unit: HiddenUnit) -> Float { values(unit.kind, layer: unit.layer)[unit.index] }
 
     /// Every unit's value [U] in `HiddenUnit.all` order (layer by layer, `h` before `c`) into `out`.
-    func copyUnits(into out: UnsafeMutablePointer<Float>) {
+    public func copyUnits(into out: UnsafeMutablePointer<Float>) {
         var offset = 0
         for layer in hidden.indices {
             for buffer in cells.isEmpty ? [hidden[layer]] : [hidden[layer], cells[layer]] {
