@@ -54,8 +54,8 @@ struct UnitsCommand: ParsableCommand {
         try CLI.reportingErrors {
             if let html {
                 try FileIO.checkReplaceable(html)
-                guard !FileIO.sameFile(html, text) else {
-                    throw CharRNNError("\(html) is the text: choose another --html")
+                for input in [text, checkpoint].compactMap(\.self) where FileIO.sameFile(html, input) {
+                    throw CharRNNError("\(html) is \(input), an input: choose another --html")
                 }
             }
             let path = try ShippedCheckpoints.resolve(checkpoint)

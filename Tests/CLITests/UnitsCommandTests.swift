@@ -118,6 +118,11 @@ struct UnitsCommandTests {
         expectOneLineFailure(
             try charrnn(["units", "--checkpoint", tinyGRU, "--text", evalText, "--html", folder]), mentioning: folder)
         #expect(!FileManager.default.fileExists(atPath: missing))
+        let copy = folder + "/text.txt"
+        try FileManager.default.copyItem(atPath: evalText, toPath: copy)
+        expectOneLineFailure(
+            try charrnn(["units", "--checkpoint", tinyGRU, "--text", copy, "--html", copy]), mentioning: "an input")
+        #expect(try String(contentsOfFile: copy, encoding: .utf8) == String(contentsOfFile: evalText, encoding: .utf8))
         for flags in [["--excerpt", "0"], ["--json", "--trace", "0.h.1"], ["--held-out", "1"]] {
             let run = try charrnn(["units", "--checkpoint", tinyGRU, "--text", evalText] + flags)
             #expect(run.status != 0 && run.stdout.isEmpty && !run.stderr.contains("Fatal error"), "\(flags)")
