@@ -60,6 +60,14 @@ What it writes (all checkpoints are charrnn-v1, see python/charrnn_torch/model.p
                                    and widths 1, 3, 5; text = prime + the best beam, log_probability its
                                    total ln p at T = 1, min_gap the closest the kept/dropped boundary
                                    came to a tie.
+  {gru,lstm,tiny-gru,tiny-lstm}.states.safetensors
+                                   plain safetensors, all F32, for looking inside the model: the text
+                                   STATES_TEXT (small models) or the first 80 characters of the
+                                   .eval.txt text (tiny models) fed one character at a time from a
+                                   zero state, state carried; metadata text = that text.
+      tokens [T]            its token ids (as floats)
+      h_l{k} [T, H]         layer k's hidden state after reading each character (k from 0)
+      c_l{k} [T, H]         layer k's cell state likewise (lstm only)
 """
 import argparse
 import json
@@ -143,6 +151,9 @@ SMALL_VOCAB = sorted(list("abcdefghij "))
 SMALL_CASES = {"gru": 1234, "lstm": 4321}  # cell -> seed
 SMALL = dict(emb=5, hidden=7, layers=2, batch=3, steps=6, clip=0.1, lr=0.01, optimizer_steps=3)
 
+STATES_TEXT = "a bad cab hid a big jade hedge  jig a jab"
+STATES_TINY_LENGTH = 80
+
 TINY_CASES = {"gru": dict(emb=16, hidden=32, layers=1, seed=11),
               "lstm": dict(emb=16, hidden=32, layers=2, seed=12)}
 TINY = dict(seq=32, batch=16, lr=1e-2, train_steps=600, clip=5.0, prime="The ", length=120,
@@ -183,6 +194,21 @@ def stream(model, tokens):
         logits, state = model(torch.tensor([[token]]), state)
         rows.append(logits[0, 0])
     return torch.stack(rows)
+
+
+@torch.no_grad()
+def states(out, name, model, vocab, text):
+    """Writes NAME.states.safetensors: every layer's state after each character of `text`."""
+    tokens = encode(text, vocab).tolist()
+    state, rows = None, []
+    for token in tokens:
+        _, state = model(torch.tensor([[token]]), state)
+        rows.append(state if model.cell == "lstm" else (state,))
+    dumped = {"tokens": as_array(torch.tensor(tokens))}
+    for kind, index in [("h", 0), ("c", 1)][:len(rows[0])]:
+        for k in range(model.rnn.num_layers):
+            dumped[f"{kind}_l{k}"] = as_array(torch.stack([row[index][k, 0] for row in rows]))
+    safetensors_io.save(dumped, os.path.join(out, f"{name}.states.safetensors"), {"text": text})
 
 
 def small_case(out, cell, seed):
@@ -227,6 +253,7 @@ def small_case(out, cell, seed):
                 "optimizer_steps": str(SMALL["optimizer_steps"]), "torch": torch.__version__}
     safetensors_io.save(expected, os.path.join(out, f"{cell}.expected.safetensors"), metadata)
     verify(out, cell, model, x)
+    states(out, cell, model, SMALL_VOCAB, STATES_TEXT)
 
 
 @torch.no_grad()
@@ -313,6 +340,7 @@ def tiny_case(out, cell, emb, hidden, layers, seed):
     with open(os.path.join(out, f"{name}.eval.txt"), "w", encoding="utf-8", newline="") as f:
         f.write(eval_text)
     verify(out, name, model, encode(SONNETS, vocab)[None])
+    states(out, name, model, vocab, eval_text[:STATES_TINY_LENGTH])
     print(f"{name}: greedy {text!r} (min margin {margin:.3f})")
 
 

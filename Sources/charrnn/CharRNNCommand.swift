@@ -9,7 +9,7 @@ struct CharRNNCommand: ParsableCommand {
         version: CharRNNCommand.version,
         subcommands: [
             PlayCommand.self, TrainCommand.self, EvalCommand.self, GenerateCommand.self, InfoCommand.self,
-            BenchCommand.self, PlotCommand.self, ReadCommand.self,
+            BenchCommand.self, PlotCommand.self, ReadCommand.self, UnitsCommand.self,
         ],
         defaultSubcommand: PlayCommand.self)
 
