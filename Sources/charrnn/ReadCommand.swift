@@ -29,7 +29,8 @@ struct ReadCommand: ParsableCommand {
     @Option(help: ArgumentHelp("A charrnn-v1 checkpoint (.safetensors).", discussion: ShippedCheckpoints.helpText))
     var checkpoint: String?
     @Option(help: "UTF-8 text to read.") var text: String
-    @Option(parsing: .unconditional, help: "Candidates per character in --json, 1…\(TextReading.maxTopCount).")
+    @Option(
+        parsing: .unconditional, help: "Candidates per character in --json and --html, 1…\(TextReading.maxTopCount).")
     var top = 5
     @Flag(help: "Leave out characters outside the vocabulary (listed on stderr) instead of failing.")
     var skipUnknown = false
@@ -62,8 +63,9 @@ struct ReadCommand: ParsableCommand {
             let kept = json || html != nil ? top : 0
             let learning = try dynamicOptions.settings()
             let reading =
-                try learning.map { try TextReading.read(model, tokens: tokens, top: kept, learning: $0, compute: compute) }
-                ?? TextReading.read(model, tokens: tokens, top: kept, compute: compute)
+                try learning.map {
+                    try TextReading.read(model, tokens: tokens, top: kept, learning: $0, compute: compute)
+                } ?? TextReading.read(model, tokens: tokens, top: kept, compute: compute)
             let comparison: Comparison? = try learning.map {
                 ($0, try Evaluation.evaluate(model, tokens: tokens, compute: compute).natsPerCharacter)
             }

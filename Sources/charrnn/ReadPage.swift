@@ -15,7 +15,7 @@ struct ReadPage {
     let checkpoint: String
     let textPath: String
     /// With `read --dynamic`: its settings and the static reading's nats/char.
-    var dynamic: (settings: DynamicEvaluationSettings, staticNatsPerCharacter: Double)?
+    var dynamic: ReadCommand.Comparison?
 
     /// Backgrounds of the rank buckets, in `RankBucket` order: green, yellow, orange, red.
     static let colours = ["#c8ecc8", "#ffe98a", "#ffc48a", "#ff9c9c"]
@@ -116,7 +116,8 @@ struct ReadPage {
             "labels": .array(symbols.map { .string(Self.label($0)) }),
             "tokens": .array(reading.tokens.map { .integer(Int($0)) }),
             "ranks": .array(reading.characters.map { .integer(Int($0.rank)) }),
-            "centibits": .array(reading.characters.map { .integer(Int((min($0.surprisalBits, 1e6) * 100).rounded())) }),
+            "centibits": .array(
+                reading.characters.map { .integer(Int((min($0.surprisalBits, 1e6) * 100).rounded())) }),
             "top": .integer(k), "candidates": .array(candidates), "thousandths": .array(thousandths),
         ]
     }
@@ -126,10 +127,10 @@ struct ReadPage {
         let counts = reading.rankHistogram, total = max(1, counts.reduce(0, +))
         let bars = zip(RankBucket.allCases, counts).map { bucket, count in
             let share = Double(count) / Double(total), x = 10 + 70 * bucket.rawValue
-            let height = (100 * share).rounded()
+            let height = (100 * share).rounded(), colour = Self.colours[bucket.rawValue]
             return """
-                <rect x="\(x)" y="\(115 - height)" width="50" height="\(height)" fill="\(Self.colours[bucket.rawValue])" \
-                stroke="#555"/><text x="\(x + 25)" y="\(110 - height)">\(NumberText.fixed(100 * share, decimals: 1))%\
+                <rect x="\(x)" y="\(115 - height)" width="50" height="\(height)" fill="\(colour)" stroke="#555"/>\
+                <text x="\(x + 25)" y="\(110 - height)">\(NumberText.fixed(100 * share, decimals: 1))%\
                 </text><text x="\(x + 25)" y="132">\(bucket.label)</text>
                 """
         }

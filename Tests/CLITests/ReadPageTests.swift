@@ -29,7 +29,8 @@ struct ReadPageTests {
         let start = try #require(page.range(of: "<pre id=\"text\">")).upperBound
         let end = try #require(page.range(of: "</pre>", range: start..<page.endIndex)).lowerBound
         let markup = String(page[start..<end])
-        let stripped = markup.replacingOccurrences(of: "<span class=\"[nb0-9]+\">|</span>", with: "", options: .regularExpression)
+        let stripped = markup.replacingOccurrences(
+            of: "<span class=\"[nb0-9]+\">|</span>", with: "", options: .regularExpression)
         #expect(!stripped.contains("<") && !stripped.contains(">"))
         return stripped.replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
             .replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&#39;", with: "'")
@@ -82,7 +83,8 @@ struct ReadPageTests {
         let checkpoint = CharRNNBinary.fixture("tiny-gru.safetensors")
         let text = CharRNNBinary.fixture("tiny-gru.eval.txt")
         let out = try temporaryFolder() + "/page.html"
-        #expect(try charrnn(["read", "--checkpoint", checkpoint, "--text", text, "--html", out, "--top", "3"]).status == 0)
+        let run = try charrnn(["read", "--checkpoint", checkpoint, "--text", text, "--html", out, "--top", "3"])
+        #expect(run.status == 0)
         let page = try String(contentsOfFile: out, encoding: .utf8)
         let json = try charrnn(["read", "--checkpoint", checkpoint, "--text", text, "--json", "--top", "3"])
         let lines = try json.stdout.split(separator: "\n").map {

@@ -76,7 +76,8 @@ public final class DynamicEvaluation {
         var noDropout = RandomGenerator(seed: 0)
         model.parameters.zeroGradients()
         let nats = tokens.withUnsafeBufferPointer {
-            graph.trainingForward(inputs: $0.baseAddress! + start, targets: $0.baseAddress! + start + 1, rng: &noDropout)
+            graph.trainingForward(
+                inputs: $0.baseAddress! + start, targets: $0.baseAddress! + start + 1, rng: &noDropout)
         }
         if let step = graph.firstNonFiniteStep() {
             throw CharRNNError(
