@@ -7,8 +7,9 @@ import CharRNN
 ///
 /// Kept small for long texts: characters the model ranked first take the text's own ground and
 /// carry no markup; every run of characters of another bucket is one `<span>`. The figures sit
-/// in one JSON element, in flat arrays indexed by position; the script finds the position under
-/// the pointer from the text nodes themselves, so no character needs an attribute.
+/// in one JSON element, as strings of one character per number (`packed`), indexed by position;
+/// the script finds the position under the pointer from the text nodes themselves, so no
+/// character needs an attribute.
 struct ReadPage {
     let reading: TextReading
     let symbols: [String]
@@ -65,7 +66,7 @@ struct ReadPage {
             summary += "<br>dynamic evaluation (\(HTMLPage.escaped(dynamic.settings.summary))); "
                 + "the static reading: \(NumberText.fixed(dynamic.staticNatsPerCharacter, decimals: 4)) nats/char"
         }
-        let legend = RankBucket.allCases.map { "<span class=\"b\($0.rawValue)\">rank \($0.label)</span>" }
+        let legend = RankBucket.allCases.map { "<span class=b\($0.rawValue)>rank \($0.label)</span>" }
         return """
             <h1>\(HTMLPage.escaped(PrintableText.escaped(checkpoint))) reads \
             \(HTMLPage.escaped(PrintableText.escaped(textPath)))</h1>
@@ -73,7 +74,7 @@ struct ReadPage {
             \(histogram)
             <p class="legend">The model's rank of each character: \(legend.joined(separator: " ")). \
             Point at a character, or tap it, for what the model expected there.</p>
-            <div id="panel">Point at a character.</div>
+            <div id="panel">Point at a character.</div><div id="mark"></div>
             \(text)
             <script type="application/json" id="data">\(HTMLPage.scriptData(.object(data)))</script>
             """
@@ -84,13 +85,13 @@ struct ReadPage {
     /// bucket other than the first.
     private var text: String {
         let glyphs = symbols.map { HTMLPage.escaped(Self.shown($0)) }
-        var out = "<pre id=\"text\"><span class=\"n\">\(glyphs[Int(reading.tokens[0])])</span>"
+        var out = "<pre id=\"text\"><span class=n>\(glyphs[Int(reading.tokens[0])])</span>"
         var open: RankBucket?
         for c in reading.characters {
             let bucket = c.bucket == .first ? nil : c.bucket
             if bucket != open {
                 if open != nil { out += "</span>" }
-                if let bucket { out += "<span class=\"b\(bucket.rawValue)\">" }
+                if let bucket { out += "<span class=b\(bucket.rawValue)>" }
                 open = bucket
             }
             out += glyphs[Int(c.token)]
@@ -99,27 +100,33 @@ struct ReadPage {
         return out + "</pre>"
     }
 
-    /// The figures the panel shows, position i (≥ 1) at index i − 1 of each array; the top
-    /// candidates `top` per position. Probabilities in thousandths, bits in hundredths.
+    /// The figures the panel shows: the labels of the vocabulary, then, packed, the text's tokens
+    /// and for position i (≥ 1) at index i − 1 its rank and surprisal (in hundredths of a bit, at
+    /// most 10,000 bits), and at `top` · (i − 1) … its top candidates and their probabilities (in
+    /// thousandths).
     private var data: JSONObject {
-        let k = reading.topCount
-        var candidates: [JSONValue] = [], thousandths: [JSONValue] = []
-        candidates.reserveCapacity(reading.characters.count * k)
-        thousandths.reserveCapacity(reading.characters.count * k)
-        for position in 1...reading.characters.count {
-            for c in reading.candidates(at: position) {
-                candidates.append(.integer(Int(c.token)))
-                thousandths.append(.integer(Int((c.probability * 1000).rounded())))
-            }
-        }
+        let positions = 1..<reading.tokens.count
+        let candidates = positions.lazy.flatMap { reading.candidates(at: $0) }
         return [
             "labels": .array(symbols.map { .string(Self.label($0)) }),
-            "tokens": .array(reading.tokens.map { .integer(Int($0)) }),
-            "ranks": .array(reading.characters.map { .integer(Int($0.rank)) }),
-            "centibits": .array(
-                reading.characters.map { .integer(Int((min($0.surprisalBits, 1e6) * 100).rounded())) }),
-            "top": .integer(k), "candidates": .array(candidates), "thousandths": .array(thousandths),
+            "tokens": Self.packed(reading.tokens.lazy.map { Int($0) }),
+            "ranks": Self.packed(reading.characters.lazy.map { Int($0.rank) }),
+            "centibits": Self.packed(reading.characters.lazy.map { Int((min($0.surprisalBits, 1e4) * 100).rounded()) }),
+            "top": .integer(reading.topCount), "candidates": Self.packed(candidates.map { Int($0.token) }),
+            "thousandths": Self.packed(candidates.map { Int(($0.probability * 1000).rounded()) }),
         ]
+    }
+
+    /// Numbers from 0 to 1,000,000 as a string of one character each, a fifth the size of a JSON
+    /// array for the small numbers a reading holds: n is U+0040 + n below the surrogates (one byte
+    /// of UTF-8 up to 63), U+10000 + (n − 0xD7C0) past them. The script's `unpack` reads it back.
+    static func packed<Numbers: Sequence<Int>>(_ numbers: Numbers) -> JSONValue {
+        var text = String.UnicodeScalarView()
+        for n in numbers {
+            precondition((0...1_000_000).contains(n), "\(n) cannot be packed")
+            text.append(Unicode.Scalar(UInt32(n < 0xD7C0 ? 0x40 + n : 0x10000 + n - 0xD7C0))!)
+        }
+        return .string(String(text))
     }
 
     /// The share of characters in each bucket as bars, with the share above and the ranks below.
@@ -155,14 +162,27 @@ struct ReadPage {
         #panel table { border-collapse: collapse; }
         #panel td { padding: 0 0.5em 0 0; font-family: ui-monospace, monospace; }
         #panel .actual { font-weight: bold; }
+        #mark { position: absolute; display: none; outline: 2px solid #000; pointer-events: none; }
         """
 
     /// Finds the position under the pointer (the caret position there, checked against the
     /// character's box), then fills the panel through `textContent` only.
     static let script = """
         "use strict";
+        function unpack(s) {
+          const out = new Int32Array(s.length);
+          let n = 0;
+          for (let i = 0; i < s.length; i++) {
+            const c = s.charCodeAt(i);
+            const high = c >= 0xD800 && c < 0xDC00;
+            out[n++] = high ? 0xD7C0 + ((c - 0xD800) << 10) + s.charCodeAt(++i) - 0xDC00 : c - 0x40;
+          }
+          return out.subarray(0, n);
+        }
         const data = JSON.parse(document.getElementById("data").textContent);
+        for (const key of ["tokens", "ranks", "centibits", "candidates", "thousandths"]) data[key] = unpack(data[key]);
         const text = document.getElementById("text"), panel = document.getElementById("panel");
+        const mark = document.getElementById("mark");
         const starts = new Map();
         for (let w = document.createTreeWalker(text, NodeFilter.SHOW_TEXT), i = 0, n; (n = w.nextNode()); ) {
           starts.set(n, i);
@@ -178,7 +198,7 @@ struct ReadPage {
         }
         function positionAt(x, y) {
           const c = caret(x, y);
-          if (!c || !starts.has(c[0])) return -1;
+          if (!c || !starts.has(c[0])) return null;
           const [node, offset] = c, s = node.data, range = document.createRange();
           const before = offset > 1 && /[\\uDC00-\\uDFFF]/.test(s[offset - 1]) ? offset - 2 : offset - 1;
           for (const o of [offset, before]) {
@@ -187,10 +207,10 @@ struct ReadPage {
             range.setEnd(node, o + (s.codePointAt(o) > 0xFFFF ? 2 : 1));
             const b = range.getBoundingClientRect();
             if (x >= b.left && x <= b.right && y >= b.top && y <= b.bottom) {
-              return starts.get(node) + [...s.slice(0, o)].length;
+              return [starts.get(node) + [...s.slice(0, o)].length, b];
             }
           }
-          return -1;
+          return null;
         }
         function line(cells, className) {
           const tr = document.createElement("tr");
@@ -216,8 +236,12 @@ struct ReadPage {
           panel.replaceChildren(head, table);
         }
         function pointed(e) {
-          const i = positionAt(e.clientX, e.clientY);
-          if (i >= 0) show(i);
+          const found = positionAt(e.clientX, e.clientY);
+          if (!found) return;
+          const [i, b] = found;
+          show(i);
+          Object.assign(mark.style, { display: "block", left: b.left + scrollX + "px", top: b.top + scrollY + "px",
+            width: b.width + "px", height: b.height + "px" });
         }
         text.addEventListener("mousemove", pointed);
         text.addEventListener("click", pointed);
