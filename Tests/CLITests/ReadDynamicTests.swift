@@ -44,7 +44,7 @@ struct ReadDynamicTests {
         let statics4 = String(format: "%.4f", staticNats)
         #expect(
             plain.stdout.hasSuffix(
-                "dynamic evaluation (sgd, lr 0.0002, chunks of 50); the static reading: \(statics4) nats/char\n"))
+                "dynamic evaluation (sgd, lr 0.0003, chunks of 50); the static reading: \(statics4) nats/char\n"))
     }
 
     @Test("Bad settings, or settings without --dynamic, are one line and exit 1")

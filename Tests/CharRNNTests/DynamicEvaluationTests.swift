@@ -99,7 +99,7 @@ struct DynamicEvaluationTests {
         #expect(throws: CharRNNError.self) {
             try TextReading.read(model, tokens: [1], learning: try DynamicEvaluationSettings(), compute: .training)
         }
-        #expect(try DynamicEvaluationSettings().summary == "rms, lr 0.0002, chunks of 50")
+        #expect(try DynamicEvaluationSettings().summary == "rms, lr 0.0003, chunks of 50")
     }
 }
 

@@ -10,7 +10,7 @@ public struct DynamicEvaluationSettings: Equatable, Sendable {
     }
 
     public static let defaultMethod = Method.rms
-    public static let defaultLearningRate: Float = 2e-4
+    public static let defaultLearningRate: Float = 3e-4
     public static let defaultChunkLength = 50
 
     public let method: Method
@@ -41,6 +41,6 @@ public struct DynamicEvaluationSettings: Equatable, Sendable {
         self.chunkLength = chunkLength
     }
 
-    /// "rms, lr 0.0002, chunks of 50" — for summaries.
+    /// "rms, lr 0.0003, chunks of 50" — for summaries.
     public var summary: String { "\(method.rawValue), lr \(learningRate), chunks of \(chunkLength)" }
 }
