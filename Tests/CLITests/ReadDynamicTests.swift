@@ -21,11 +21,14 @@ struct ReadDynamicTests {
         try String(String.UnicodeScalarView(Array(repeating: phrase, count: 10).joined()))
             .write(toFile: text, atomically: false, encoding: .utf8)
         let before = try Data(contentsOf: URL(fileURLWithPath: checkpoint))
+        let page = folder + "/page.html"
         let dynamic = try charrnn([
             "read", "--checkpoint", checkpoint, "--text", text, "--json", "--dynamic", "--dynamic-lr", "0.003",
-            "--dynamic-chunk", "20",
+            "--dynamic-chunk", "20", "--html", page,
         ])
-        #expect(dynamic.status == 0 && dynamic.stderr.isEmpty)
+        #expect(dynamic.status == 0 && dynamic.stderr == "charrnn: wrote \(page)\n")
+        let html = try String(contentsOfFile: page, encoding: .utf8)
+        #expect(html.contains("dynamic evaluation (rms, lr 0.003, chunks of 20); the static reading: "))
         #expect(try Data(contentsOf: URL(fileURLWithPath: checkpoint)) == before)
         let learned = try summary(dynamic)
         let statics = try summary(try charrnn(["read", "--checkpoint", checkpoint, "--text", text, "--json"]))
