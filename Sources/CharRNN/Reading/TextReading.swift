@@ -20,6 +20,17 @@ public struct TextReading: Sendable {
     public static func read(
         _ model: CharRNNModel, tokens: [Int32], top: Int = 5, chunk: Int = 1000, compute: ComputePolicy
     ) throws -> TextReading {
+        try read(model, tokens: tokens, top: top) { body in
+            try Evaluation.forEachChunk(model, tokens: tokens, chunk: chunk, compute: compute, body)
+        }
+    }
+
+    /// The reading of `tokens` from the chunks `walk` passes to its body, in order, from the
+    /// first to the last character (as `Evaluation.forEachChunk` does).
+    static func read(
+        _ model: CharRNNModel, tokens: [Int32], top: Int,
+        walk: (_ body: (SequenceGraph, _ start: Int, _ length: Int, _ nats: Double) throws -> Void) throws -> Void
+    ) throws -> TextReading {
         precondition((0...maxTopCount).contains(top), "top must be in 0...\(maxTopCount), got \(top)")
         let V = model.config.vocabularySize
         let top = min(top, V)
@@ -33,8 +44,7 @@ public struct TextReading: Sendable {
         let probabilities = Buffer(V)
         var best = TopEntries()
         var total = 0.0
-        try Evaluation.forEachChunk(model, tokens: tokens, chunk: chunk, compute: compute) {
-            graph, start, length, nats in
+        try walk { graph, start, length, nats in
             total += nats
             for t in 0..<length {
                 let figures = CharacterReading(
