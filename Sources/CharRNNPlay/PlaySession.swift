@@ -49,6 +49,15 @@ public protocol PlaySession: AnyObject {
         from reading: ProgressiveReading, before position: Int, prime: String, samplers: [SamplerSettings],
         randomSeed: UInt64
     ) throws
+
+    /// Every hidden unit's value [U] (`HiddenUnit.all` order) after stream `stream`'s last
+    /// character, into `out`.
+    func copyUnits(stream: Int, into out: UnsafeMutablePointer<Float>)
+
+    /// Every hidden unit's value after each of `reading.tokens[range]` ([range.count, U], the
+    /// current model's reading), recomputed from the reading's snapshots; `range.lowerBound` is at
+    /// most `reading.readCount`.
+    func unitValues(of reading: ProgressiveReading, in range: Range<Int>) -> [Float]
 }
 
 /// `PlaySession.start` stopped priming because its `shouldContinue` said no (Ctrl-C, a signal).

@@ -36,7 +36,9 @@ public enum PlayView {
                     widths.fit(" " + labels[i], columns: label.width), row: label.row,
                     column: label.column, style: .label, widths: widths)
             }
-            drawText(c.texts[i], tint: state.tint, into: &frame, rect: pane.text, widths: widths)
+            drawText(
+                c.texts[i], tint: state.tint, unitStyle: c.unitStyle(stream: i), into: &frame, rect: pane.text,
+                widths: widths)
             if repeating {
                 // In the label row when there is one, else over the end of the text's top row.
                 let row =
@@ -109,6 +111,7 @@ public enum PlayView {
             fields.append(.init(["repeat-penalty \(p) last \(state.sampler.repeatLastN)", "rep \(p)"], priority: 6))
         }
         if state.paused { fields.append(.init(["PAUSED"], priority: StatusLine.essential)) }
+        if let unit = c.unitStatusField { fields.append(unit) }
         if let seed = c.randomSeed { fields.append(.init(["seed \(seed)"], priority: StatusLine.essential)) }
         if state.running, !state.paused {
             fields.append(.init([c.charactersPerSecond.map { "\(Int($0.rounded())) ch/s" } ?? "– ch/s"], priority: 2))
@@ -148,9 +151,11 @@ public enum PlayView {
     }
 
     private static func drawText(
-        _ text: StreamText, tint: Bool, into frame: inout Frame, rect: Rect, widths: ColumnWidth
+        _ text: StreamText, tint: Bool, unitStyle: ((Int) -> Style?)?, into frame: inout Frame, rect: Rect,
+        widths: ColumnWidth
     ) {
-        let rows = text.lastRows(width: rect.width, height: rect.height, tint: tint, widths: widths)
+        let rows = text.lastRows(
+            width: rect.width, height: rect.height, tint: tint, unitStyle: unitStyle, widths: widths)
         for (r, cells) in rows.enumerated() {
             var column = rect.column
             var run = ""

@@ -107,6 +107,16 @@ final class ScriptedSession: PlaySession {
         throw CharRNNError("the scripted session cannot read")
     }
 
+    /// Unit u after a stream's p-th character is ((p + u) mod 9 − 4) / 4: every tint step in turn.
+    func copyUnits(stream: Int, into out: UnsafeMutablePointer<Float>) {
+        for u in 0..<HiddenUnit.all(in: model.config).count { out[u] = Self.unitValue(position: positions[stream], unit: u) }
+    }
+
+    static func unitValue(position: Int, unit: Int) -> Float { Float((position + unit) % 9 - 4) / 4 }
+
+    /// Never called: the scripted session cannot read.
+    func unitValues(of reading: ProgressiveReading, in range: Range<Int>) -> [Float] { [] }
+
     /// p(i) ∝ exp(−i / T) over the script's distinct characters, in order; one-hot when greedy.
     private func distribution(stream: Int, count: Int, chosen: Unicode.Scalar?) -> DistributionView {
         var distinct: [Unicode.Scalar] = []
