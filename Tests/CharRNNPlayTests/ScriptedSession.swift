@@ -107,9 +107,14 @@ final class ScriptedSession: PlaySession {
         throw CharRNNError("the scripted session cannot read")
     }
 
+    /// A unit that is +1 right after a space and −1 elsewhere: the `space` feature, planted.
+    var plantedSpaceUnit: Int?
+
     /// Unit u after a stream's p-th character is ((p + u) mod 9 − 4) / 4: every tint step in turn.
     func copyUnits(stream: Int, into out: UnsafeMutablePointer<Float>) {
-        for u in 0..<HiddenUnit.all(in: model.config).count { out[u] = Self.unitValue(position: positions[stream], unit: u) }
+        let p = positions[stream]
+        for u in 0..<HiddenUnit.all(in: model.config).count { out[u] = Self.unitValue(position: p, unit: u) }
+        if let planted = plantedSpaceUnit { out[planted] = p > 0 && script[(p - 1) % script.count] == " " ? 1 : -1 }
     }
 
     static func unitValue(position: Int, unit: Int) -> Float { Float((position + unit) % 9 - 4) / 4 }
