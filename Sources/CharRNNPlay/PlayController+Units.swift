@@ -5,6 +5,12 @@ extension PlayController {
     /// The unit the tint follows, inside the current model.
     public var tintedUnit: HiddenUnit { units.selection.unit(in: session.model.config) }
 
+    /// Units of the current model: every layer's `h` (and `c`).
+    private var unitCount: Int {
+        let config = session.model.config
+        return config.layers * StateKind.kinds(of: config.cell).count * config.hiddenSize
+    }
+
     /// F5–F9 (see `UnitMove`), with a notice when a move is refused.
     func moveUnit(_ move: UnitMove) {
         if let refusal = units.selection.apply(move, in: session.model.config, ranking: units.ranking) {
@@ -14,8 +20,7 @@ extension PlayController {
 
     /// After stream `stream` drew a character: keeps every unit's value after it.
     func recordUnits(stream: Int) {
-        let config = session.model.config
-        let count = HiddenUnit.all(in: config).count
+        let count = unitCount
         let number = texts[stream].generatedCount - 1
         if units.traces.count != texts.count { units.traces = texts.map { _ in UnitTrace(unitCount: count) } }
         if units.traces[stream].end != number || units.traces[stream].unitCount != count {
@@ -99,7 +104,7 @@ extension PlayController {
     /// when the pane moved above it or the reading changed.
     private func computeReadUnits(_ d: ReadDocument, range: Range<Int>, until deadline: Double) {
         let id = ObjectIdentifier(d.reading)
-        let count = HiddenUnit.all(in: session.model.config).count
+        let count = unitCount
         let capacity = max(UnitTrace.defaultCapacity, 2 * range.count)
         if units.readingID != id || units.readTrace.map({ range.lowerBound < $0.first || range.lowerBound > $0.end })
             ?? true

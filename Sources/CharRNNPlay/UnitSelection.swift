@@ -71,8 +71,8 @@ public struct UnitSelection: Equatable, Sendable {
     /// "L0 h 17", then "quote #1 r=+0.83" after a jump to a ranked unit.
     public var label: String {
         guard let feature else { return unit.label }
-        let r = NumberText.fixed(feature.correlation, decimals: 2)
-        return "\(unit.label) \(feature.feature.rawValue) #\(feature.rank + 1) r=\(feature.correlation >= 0 ? "+" : "")\(r)"
+        let r = (feature.correlation >= 0 ? "+" : "") + NumberText.fixed(feature.correlation, decimals: 2)
+        return "\(unit.label) \(feature.feature.rawValue) #\(feature.rank + 1) r=\(r)"
     }
 
     public static func == (a: UnitSelection, b: UnitSelection) -> Bool {

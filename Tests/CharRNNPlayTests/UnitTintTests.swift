@@ -15,6 +15,11 @@ struct UnitTintTests {
             clock: clock.read, listCheckpoints: { _ in ["ck/tiny.safetensors", "ck/lstm.safetensors"] })
     }
 
+    /// The tint of the scripted session's unit after its p-th character.
+    func scripted(_ position: Int, unit: Int) -> Style {
+        .unit(DivergingTint(ScriptedSession.unitValue(position: position, unit: unit)).step)
+    }
+
     /// Primes with "ab", then streams `frames` frames of characters.
     func run(_ c: PlayController, frames: Int = 8) {
         for s in "ab".unicodeScalars { c.handle(.character(s)) }
@@ -49,16 +54,32 @@ struct UnitTintTests {
         c.handle(.function(4))
         #expect(c.state.unitTint)
         // The n-th generated character (from 0) is the scripted stream's position n + 1.
-        let expected = (0..<8).map { n in Style.unit(DivergingTint(ScriptedSession.unitValue(position: n + 1, unit: 0)).step) }
+        let expected = (0..<8).map { n in scripted(n + 1, unit: 0) }
         #expect(generatedStyles(c, count: 8) == expected)
         #expect(Set(expected).count > 4, "the script walks through the steps")
         // F6: the next unit, retinting the text already there.
         c.handle(.function(6))
         #expect(c.tintedUnit == HiddenUnit(layer: 0, kind: .h, index: 1))
-        let next = (0..<8).map { n in Style.unit(DivergingTint(ScriptedSession.unitValue(position: n + 1, unit: 1)).step) }
+        let next = (0..<8).map { n in scripted(n + 1, unit: 1) }
         #expect(generatedStyles(c, count: 8) == next)
         c.handle(.function(4))
         #expect(generatedStyles(c, count: 8) == plain)
+    }
+
+    @Test("side by side, each stream is tinted by the same unit")
+    func sideBySide() {
+        let c = controller()
+        c.handle(.control("g"))
+        run(c)
+        c.handle(.function(4))
+        c.handle(.function(6))
+        let frame = PlayView.frame(c, width: 100, height: 24)
+        let layout = Layout(width: 100, height: 24, sideBySide: true, barCount: c.state.barCount)!
+        #expect(layout.streams.count == 2)
+        let expected = (0..<4).map { scripted($0 + 1, unit: 1) }
+        for pane in layout.streams {
+            #expect((2..<6).map { frame.style(row: pane.text.row, column: pane.text.column + $0) } == expected)
+        }
     }
 
     @Test("the status names the unit with a sparkline of its last 8 values; F5/F6 step and wrap, F7 changes layer")
