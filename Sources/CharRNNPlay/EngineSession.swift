@@ -100,16 +100,21 @@ public final class EngineSession: PlaySession {
         session.streams[stream].copyUnits(into: out)
     }
 
-    public func unitValues(of reading: ProgressiveReading, in range: Range<Int>) -> [Float] {
+    public func unitValues(
+        of reading: ProgressiveReading, in range: Range<Int>, carrying state: inout StreamingState?
+    ) -> [Float] {
         let model = unitModel ?? StreamingModel(session.model, compute: .streaming(split: false))
         unitModel = model
-        let state = range.lowerBound == 0 ? model.makeState() : reading.state(before: range.lowerBound)
         let count = HiddenUnit.all(in: model.config).count
         var values = [Float](repeating: 0, count: range.count * count)
         values.withUnsafeMutableBufferPointer { out in
             for (row, i) in range.enumerated() {
-                model.step(Int(reading.tokens[i]), state)
-                state.copyUnits(into: out.baseAddress! + row * count)
+                if let state {
+                    model.step(Int(reading.tokens[i]), state)
+                } else {
+                    state = reading.state(before: i + 1)  // a snapshot, and the steps from it to i
+                }
+                state!.copyUnits(into: out.baseAddress! + row * count)
             }
         }
         return values

@@ -100,29 +100,33 @@ extension PlayController {
         units.job = RankingJob(trace, units: HiddenUnit.all(in: session.model.config))
     }
 
-    /// Extends the read trace over `range` a block at a time until `deadline`; starts it again
-    /// when the pane moved above it or the reading changed.
+    /// Extends the read trace over `range` a block at a time until `deadline`; starts it again,
+    /// from the start of the chunk the range begins in, when the pane moved above it or the
+    /// reading changed.
     private func computeReadUnits(_ d: ReadDocument, range: Range<Int>, until deadline: Double) {
         let id = ObjectIdentifier(d.reading)
         let count = unitCount
-        let capacity = max(UnitTrace.defaultCapacity, 2 * range.count)
-        if units.readingID != id || units.readTrace.map({ range.lowerBound < $0.first || range.lowerBound > $0.end })
-            ?? true
+        let capacity = max(UnitTrace.defaultCapacity, 2 * (range.count + d.reading.chunkLength))
+        if units.readingID != id
+            || units.readTrace.map({ range.lowerBound < $0.first || range.lowerBound > $0.end }) ?? true
         {
+            let first = range.lowerBound / d.reading.chunkLength * d.reading.chunkLength
             units.readingID = id
-            units.readTrace = UnitTrace(unitCount: count, first: range.lowerBound, capacity: capacity)
+            units.readTrace = UnitTrace(unitCount: count, first: first, capacity: capacity)
+            units.readState = nil
         }
         guard var trace = units.readTrace else { return }
         units.readTrace = nil  // one owner while it grows
         defer { units.readTrace = trace }
         repeat {
             let start = trace.end
-            guard start < range.upperBound, start <= d.reading.readCount else { return }
+            guard start < range.upperBound, units.readState != nil || start < d.reading.readCount else { return }
             let end = min(start + UnitTint.readBlock, range.upperBound)
-            let values = session.unitValues(of: d.reading, in: start..<end)
+            let values = session.unitValues(of: d.reading, in: start..<end, carrying: &units.readState)
             values.withUnsafeBufferPointer { all in
                 for i in start..<end {
-                    let row = UnsafeBufferPointer(rebasing: all[((i - start) * count)..<((i - start + 1) * count)])
+                    let offset = (i - start) * count
+                    let row = UnsafeBufferPointer(rebasing: all[offset..<offset + count])
                     trace.append(d.reading.vocabulary.scalar(of: Int(d.reading.tokens[i])), units: row)
                 }
             }

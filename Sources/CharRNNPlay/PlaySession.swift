@@ -54,10 +54,13 @@ public protocol PlaySession: AnyObject {
     /// character, into `out`.
     func copyUnits(stream: Int, into out: UnsafeMutablePointer<Float>)
 
-    /// Every hidden unit's value after each of `reading.tokens[range]` ([range.count, U], the
-    /// current model's reading), recomputed from the reading's snapshots; `range.lowerBound` is at
-    /// most `reading.readCount`.
-    func unitValues(of reading: ProgressiveReading, in range: Range<Int>) -> [Float]
+    /// Every hidden unit's value after each of `reading.tokens[range]` ([range.count, U]; the
+    /// current model's reading), stepping `state` (the state after the character before the
+    /// range) on through the range. A nil `state` starts from the reading's snapshots, which
+    /// needs `range.lowerBound < reading.readCount`, and costs nothing more when it is the first
+    /// character of a chunk.
+    func unitValues(of reading: ProgressiveReading, in range: Range<Int>, carrying state: inout StreamingState?)
+        -> [Float]
 }
 
 /// `PlaySession.start` stopped priming because its `shouldContinue` said no (Ctrl-C, a signal).

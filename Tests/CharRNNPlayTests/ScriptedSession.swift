@@ -120,7 +120,9 @@ final class ScriptedSession: PlaySession {
     static func unitValue(position: Int, unit: Int) -> Float { Float((position + unit) % 9 - 4) / 4 }
 
     /// Never called: the scripted session cannot read.
-    func unitValues(of reading: ProgressiveReading, in range: Range<Int>) -> [Float] { [] }
+    func unitValues(of reading: ProgressiveReading, in range: Range<Int>, carrying state: inout StreamingState?)
+        -> [Float]
+    { [] }
 
     /// p(i) ∝ exp(−i / T) over the script's distinct characters, in order; one-hot when greedy.
     private func distribution(stream: Int, count: Int, chosen: Unicode.Scalar?) -> DistributionView {

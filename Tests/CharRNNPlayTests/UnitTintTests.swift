@@ -195,4 +195,28 @@ struct UnitTintReadTests {
             #expect(PlayView.statusLine(c).text(columns: 300).contains(unit.label))
         }
     }
+
+    @Test("the session's unit values, from a snapshot at any position or carried on, equal the states read from 0")
+    func unitValuesFromSnapshots() throws {
+        let reading = try ReadModeTests()
+        for checkpoint in ["a", "b"] {
+            let path = reading.folder + "/\(checkpoint).safetensors"
+            let session = try EngineSession(checkpoint: path, compute: .streaming(split: false))
+            let (read, _) = try session.read(reading.text)
+            for _ in 0..<2000 where !read.isComplete { usleep(5000) }
+            let model = StreamingModel(try CharRNNModel.load(path: path), compute: .streaming(split: false))
+            let U = HiddenUnit.all(in: model.config).count
+            var all = [Float](repeating: 0, count: read.tokens.count * U)
+            try all.withUnsafeMutableBufferPointer { out in
+                try model.forEachState(read.tokens) { i, state in state.copyUnits(into: out.baseAddress! + i * U) }
+            }
+            var state: StreamingState?
+            #expect(session.unitValues(of: read, in: 0..<5, carrying: &state) == Array(all[0..<5 * U]))
+            state = nil
+            #expect(session.unitValues(of: read, in: 100..<120, carrying: &state) == Array(all[100 * U..<120 * U]))
+            #expect(session.unitValues(of: read, in: 120..<140, carrying: &state) == Array(all[120 * U..<140 * U]))
+            state = nil
+            #expect(session.unitValues(of: read, in: 256..<260, carrying: &state) == Array(all[256 * U..<260 * U]))
+        }
+    }
 }
