@@ -86,8 +86,10 @@ public enum ReadView {
             return
         }
         let legend =
-            state.readTint == .rank
-            ? rankLegend : [("surprisal", .plain)] + PlayView.tintLegend.map { (" " + $0.text, $0.style) }
+            state.unitTint
+            ? [("unit", .plain)] + UnitTint.legend
+            : state.readTint == .rank
+                ? rankLegend : [("surprisal", .plain)] + PlayView.tintLegend.map { (" " + $0.text, $0.style) }
         let legendWidth = PlayView.legendColumns(legend, widths) + 1
         var keys = FunctionKeyBar.parts(for: .read, columns: rect.width - legendWidth - 1, widths: widths)
         if keys.count < 6 { keys = FunctionKeyBar.parts(for: .read, columns: rect.width, widths: widths) }

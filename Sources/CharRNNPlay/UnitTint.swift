@@ -19,6 +19,12 @@ public struct UnitTint {
     /// Write mode ranks again once this many more characters were generated.
     static let rerankEvery = 256
 
+    /// The scale's legend, each value on its own colour.
+    public static let legend: [(text: String, style: Style)] = [
+        (" ", .plain), (" −1 ", .unit(-4)), (" −½ ", .unit(-2)), (" 0 ", .unit(0)), (" +½ ", .unit(2)),
+        (" +1 ", .unit(4)),
+    ]
+
     public internal(set) var selection = UnitSelection()
     /// Write mode: one per stream, numbered by the stream's generated characters.
     public internal(set) var traces: [UnitTrace] = []

@@ -62,8 +62,11 @@ struct UnitTintTests {
         #expect(c.tintedUnit == HiddenUnit(layer: 0, kind: .h, index: 1))
         let next = (0..<8).map { n in scripted(n + 1, unit: 1) }
         #expect(generatedStyles(c, count: 8) == next)
+        let bottom = PlayView.frame(c, width: 80, height: 24).lines()[23]
+        #expect(bottom.contains("unit  −1  −½  0  +½  +1"), "the legend: \(bottom)")
         c.handle(.function(4))
         #expect(generatedStyles(c, count: 8) == plain)
+        #expect(!PlayView.frame(c, width: 80, height: 24).lines()[23].contains("−½"))
     }
 
     @Test("side by side, each stream is tinted by the same unit")
@@ -193,6 +196,7 @@ struct UnitTintReadTests {
             #expect(frame.lines()[1].hasPrefix("eld,"))
             #expect((1...3).map { frame.style(row: 1, column: $0) } == Array(expected[1...3]))
             #expect(PlayView.statusLine(c).text(columns: 300).contains(unit.label))
+            #expect(frame.lines()[23].contains("unit  −1  −½  0  +½  +1"), "\(frame.lines()[23])")
         }
     }
 
