@@ -15,6 +15,9 @@ extension PlayController {
     func moveUnit(_ move: UnitMove) {
         if let refusal = units.selection.apply(move, in: session.model.config, ranking: units.ranking) {
             say(refusal, error: false)
+        } else if units.selection.feature != nil, let ranking = units.ranking {
+            let characters = NumberText.grouped(ranking.characters)
+            say("ranked over the \(characters) characters shown: \(units.selection.label)", error: false)
         }
     }
 
@@ -64,9 +67,8 @@ extension PlayController {
         let label = units.selection.label
         let spark = UnitSelection.sparkline(values)
         let unit = tintedUnit.label
-        return .init(
-            [spark.isEmpty ? label : "\(label) \(spark)", unit + (spark.isEmpty ? "" : " " + spark), unit],
-            priority: StatusLine.essential)
+        let forms = spark.isEmpty ? [label, unit] : ["\(label) \(spark)", label, "\(unit) \(spark)", unit]
+        return .init(forms, priority: StatusLine.essential)
     }
 
     /// Each frame with F4 on: computes read mode's visible characters within the frame's budget,

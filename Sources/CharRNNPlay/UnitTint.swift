@@ -7,8 +7,8 @@ import Synchronization
 
 /// F4: the text tinted by one hidden unit's value after each character, on the diverging scale
 /// of `DivergingTint`. Write mode records every unit after each generated character of each
-/// stream (the last `UnitTrace.defaultCapacity`: a copy of U floats per step, under 1% of the
-/// step itself), so that moving to another unit retints the text at once, paused or not; read
+/// stream (the last `UnitTrace.defaultCapacity`: a copy of U floats beside each step's matrix
+/// products), so that moving to another unit retints the text at once, paused or not; read
 /// mode computes the characters the pane shows from the start of the reading's chunk they begin
 /// in (its snapshot: no steps to reach it), carrying the state on a block at a time within each
 /// frame's budget. The units are ranked against the text features over the

@@ -156,6 +156,7 @@ struct UnitTintTests {
         #expect(seen.last == .space && !seen.contains(.quote), "\(seen)")
         #expect(c.tintedUnit.index == 5)
         #expect(PlayView.statusLine(c).text(columns: 200).contains("L0 h 5 space #1 r=+1.00"))
+        #expect(c.currentNotice?.text.hasSuffix("characters shown: L0 h 5 space #1 r=+1.00") == true)
         c.handle(.function(21))  // the next best for spaces
         #expect(c.units.selection.feature?.rank == 1 && c.tintedUnit.index != 5)
         c.handle(.function(6))  // stepping leaves the ranking
