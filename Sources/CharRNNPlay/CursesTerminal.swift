@@ -111,6 +111,24 @@ public final class CursesTerminal: PlayTerminal {
             .functionKey: (bold, 0),
             .functionLabel: (colors ? normal : reverse, pair(Int16(COLOR_BLACK), Int16(COLOR_CYAN))),
         ]
+        // F4's unit tint as backgrounds: black text on the 256-colour scale, or on 8 colours
+        // (white on blue and red); without colours, attributes by sign and size.
+        for step in DivergingTint.steps {
+            let tint = DivergingTint(Float(step) / 4)
+            let monochrome: attr_t =
+                switch step {
+                case ...(-3): cnc_a_underline() | dim
+                case -2...(-1): dim
+                case 0: normal
+                case 1...2: bold
+                default: bold | reverse
+                }
+            let background = Int16(cnc_colors() >= 256 ? tint.xterm256 : tint.ansi8)
+            let dark = cnc_colors() < 256 && [1, 4].contains(tint.ansi8)
+            attributes[.unit(step)] =
+                colors
+                ? (normal, pair(Int16(dark ? COLOR_WHITE : COLOR_BLACK), background)) : (monochrome, 0)
+        }
     }
 
     public var size: (width: Int, height: Int) {

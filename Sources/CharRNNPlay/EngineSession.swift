@@ -8,6 +8,8 @@ public final class EngineSession: PlaySession {
     private let session: GenerationSession
     /// Each stream's settings when it drew its last character: its bars are labelled with them.
     private var drawnWith: [SamplerSettings] = []
+    /// Steps the characters read mode tints by a unit (made on first use, per checkpoint).
+    private var unitModel: StreamingModel?
 
     private static let ln2 = Float(0.693_147_18)
 
@@ -23,6 +25,7 @@ public final class EngineSession: PlaySession {
         // reading can be megabytes long).
         session.resetAll()
         try session.replaceModel(network, priming: .primeOnly)
+        unitModel = nil
         model = ModelDescription(name: CheckpointCycle.displayName(path), config: network.config)
     }
 
@@ -91,6 +94,30 @@ public final class EngineSession: PlaySession {
             session.prime(
                 with: prime, state: reading.state(before: position), tokens: Array(reading.tokens[..<position]))
         }
+    }
+
+    public func copyUnits(stream: Int, into out: UnsafeMutablePointer<Float>) {
+        session.streams[stream].copyUnits(into: out)
+    }
+
+    public func unitValues(
+        of reading: ProgressiveReading, in range: Range<Int>, carrying state: inout StreamingState?
+    ) -> [Float] {
+        let model = unitModel ?? StreamingModel(session.model, compute: .streaming(split: false))
+        unitModel = model
+        let count = HiddenUnit.all(in: model.config).count
+        var values = [Float](repeating: 0, count: range.count * count)
+        values.withUnsafeMutableBufferPointer { out in
+            for (row, i) in range.enumerated() {
+                if let state {
+                    model.step(Int(reading.tokens[i]), state)
+                } else {
+                    state = reading.state(before: i + 1)  // a snapshot, and the steps from it to i
+                }
+                state!.copyUnits(into: out.baseAddress! + row * count)
+            }
+        }
+        return values
     }
 
     /// Bars for a sampling stream show what it draws from (after temperature and truncation),

@@ -97,6 +97,8 @@ public enum Style: Hashable, Sendable {
     case helpTitle
     /// Read mode: a character tinted by its rank bucket (`RankBucket.rawValue`).
     case rank(Int)
+    /// F4: a character tinted by a hidden unit's value (`DivergingTint.step`, −4…4).
+    case unit(Int)
     /// Read mode: the character under the cursor.
     case cursor
     /// The bottom line's keys ("F1") and what they do ("Help"), htop-style.

@@ -18,6 +18,7 @@ public enum FunctionKeyBar {
             Entry("F1", "Help"),
             Entry("F3", mode == .read ? "Write" : "Read"),
             Entry("F10", "Quit"),
+            Entry("F4", "Units"),
         ]
             + (mode == .read
                 ? [Entry("/", "Search"), Entry("c", "Continue"), Entry("t", "Tint"), Entry("Tab", "Model")]

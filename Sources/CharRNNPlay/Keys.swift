@@ -91,6 +91,9 @@ public enum PlayAction: Equatable, Sendable {
     case beginSearch
     case findNext
     case continueFromCursor
+    /// F4: tint the text by a hidden unit, or stop; F5–F9: another unit.
+    case toggleUnits
+    case moveUnit(UnitMove)
 }
 
 /// Where a read-mode key moves the cursor.
@@ -104,11 +107,14 @@ public enum KeyMap {
     /// other keys work as usual. While a
     /// paste is coming in, its characters, newlines and tabs are text for the prime, Ctrl-C
     /// still quits, resizes still lay out, and other keys are ignored. While a prompt is open
-    /// (`prompting`: a file to read, a search) keys edit it; read mode has keys of its own.
+    /// (`prompting`: a file to read, a search) keys edit it; read mode has keys of its own. F4
+    /// toggles the unit tint in every mode, and F5–F9 choose the unit while it is on (`units`).
     public static func action(
-        for key: Key, helpShown: Bool = false, pasting: Bool = false, mode: PlayMode = .write, prompting: Bool = false
+        for key: Key, helpShown: Bool = false, pasting: Bool = false, mode: PlayMode = .write, prompting: Bool = false,
+        units: Bool = false
     ) -> PlayAction? {
         if prompting, !pasting { return promptAction(for: key) }
+        if !pasting, let action = unitAction(for: key, units: units) { return action }
         if mode == .read, !pasting { return readAction(for: key, helpShown: helpShown) }
         if pasting {
             switch key {
@@ -157,6 +163,22 @@ public enum KeyMap {
             case "u": return .clearPrime
             default: return nil
             }
+        }
+    }
+
+    /// F4, and while its tint is on (`units`) the unit keys, the same in both modes: function
+    /// keys, so that the prime's keys keep working.
+    private static func unitAction(for key: Key, units: Bool) -> PlayAction? {
+        switch key {
+        case .function(4): .toggleUnits
+        case .function where !units: nil
+        case .function(5): .moveUnit(.previous)
+        case .function(6): .moveUnit(.next)
+        case .function(7): .moveUnit(.layer)
+        case .function(8): .moveUnit(.kind)
+        case .function(9): .moveUnit(.feature)
+        case .function(21): .moveUnit(.nextRanked)  // Shift-F9
+        default: nil
         }
     }
 
@@ -229,6 +251,9 @@ public enum KeyMap {
         ("+  -", "more / fewer bars"),
         ("Tab  Shift-Tab", "next / previous checkpoint, re-reading the text"),
         ("F3", "back to writing"),
+        ("F4", "tint by a hidden unit: −1 blue … +1 red"),
+        ("F5 F6 F7 F8", "(F4) unit − / +, layer, h ⇄ c"),
+        ("F9 Shift-F9", "(F4) next feature's best unit / next best"),
         ("F1", "this help (Up/Down, PgUp/PgDn scroll it)"),
         ("Esc  F10  Ctrl-C", "quit (Esc closes this help first)"),
     ]
@@ -249,6 +274,9 @@ public enum KeyMap {
         ("Ctrl-N", "one character while paused"),
         ("Ctrl-T", "tint text by surprisal (legend in the prime line)"),
         ("F3", "read a text: each character tinted by how the model expected it (asks for a file)"),
+        ("F4", "tint by a hidden unit: −1 blue … +1 red"),
+        ("F5 F6 F7 F8", "(F4) unit − / +, layer, h ⇄ c"),
+        ("F9 Shift-F9", "(F4) next feature's best unit / next best"),
         ("F1", "this help (Up/Down, PgUp/PgDn scroll it)"),
         ("Esc  F10  Ctrl-C", "quit (Esc closes this help first)"),
     ]

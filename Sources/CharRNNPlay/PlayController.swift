@@ -35,6 +35,8 @@ public final class PlayController {
     /// The bars at the read-mode cursor, with the actual character's figures; nil where there
     /// are none (the first character, or one not read yet).
     public internal(set) var cursorBars: (view: DistributionView, figures: CharacterReading)?
+    /// F4's unit tint: the unit, the values it is drawn from, the ranking.
+    public internal(set) var units = UnitTint()
     /// The screen's size, for read mode's row and page moves; the loop sets it every frame.
     public var screenSize = (width: 80, height: 24)
     /// Asked every few hundred characters while a prime is read; false stops it (the loop
@@ -47,7 +49,7 @@ public final class PlayController {
     var cursorBarsKey: (reading: ObjectIdentifier, position: Int, count: Int)?
 
     let fixedRandomSeed: UInt64?
-    private let clock: () -> Double
+    let clock: () -> Double
     private let listCheckpoints: (String) -> [String]
     private var rate = RateMeter()
     private var credit = 0.0
@@ -106,7 +108,7 @@ public final class PlayController {
     public func action(for key: Key) -> PlayAction? {
         KeyMap.action(
             for: key, helpShown: state.helpShown, pasting: state.pasting, mode: state.mode,
-            prompting: state.prompt != nil)
+            prompting: state.prompt != nil, units: state.unitTint)
     }
 
     /// Carries out an action; `deferring` as for `handle`.
@@ -169,6 +171,8 @@ public final class PlayController {
             moveCursor(move)
         case .continueFromCursor:
             continueFromCursor()
+        case .moveUnit(let move):
+            moveUnit(move)
         }
     }
 
@@ -176,6 +180,7 @@ public final class PlayController {
     /// `deadline` (clock time) so keys stay responsive at any speed.
     public func advance(until deadline: Double) {
         refreshCursorBars()
+        defer { advanceUnits(until: deadline) }
         let now = clock()
         let elapsed = lastAdvance.map { max(0, now - $0) } ?? 0
         lastAdvance = now
@@ -263,7 +268,10 @@ public final class PlayController {
     /// One character for every stream; false (and paused, with the error shown) on failure.
     private func stepAll() -> Bool {
         do {
-            for i in texts.indices { texts[i].append(try session.step(stream: i)) }
+            for i in texts.indices {
+                texts[i].append(try session.step(stream: i))
+                recordUnits(stream: i)
+            }
             return true
         } catch {
             state.paused = true

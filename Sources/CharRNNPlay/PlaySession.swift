@@ -49,6 +49,18 @@ public protocol PlaySession: AnyObject {
         from reading: ProgressiveReading, before position: Int, prime: String, samplers: [SamplerSettings],
         randomSeed: UInt64
     ) throws
+
+    /// Every hidden unit's value [U] (`HiddenUnit.all` order) after stream `stream`'s last
+    /// character, into `out`.
+    func copyUnits(stream: Int, into out: UnsafeMutablePointer<Float>)
+
+    /// Every hidden unit's value after each of `reading.tokens[range]` ([range.count, U]; the
+    /// current model's reading), stepping `state` (the state after the character before the
+    /// range) on through the range. A nil `state` starts from the reading's snapshots, which
+    /// needs `range.lowerBound < reading.readCount`, and costs nothing more when it is the first
+    /// character of a chunk.
+    func unitValues(of reading: ProgressiveReading, in range: Range<Int>, carrying state: inout StreamingState?)
+        -> [Float]
 }
 
 /// `PlaySession.start` stopped priming because its `shouldContinue` said no (Ctrl-C, a signal).

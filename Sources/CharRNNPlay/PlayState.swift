@@ -27,6 +27,8 @@ public struct PlayState: Equatable, Sendable {
     public var paused = false
     public var sideBySide = false
     public var tint = false
+    /// F4: the text tinted by a hidden unit.
+    public var unitTint = false
     public var helpShown = false
     /// How many lines of the help overlay are scrolled off its top (the view stops at the end).
     public var helpScroll = 0
@@ -161,6 +163,10 @@ public struct PlayState: Equatable, Sendable {
             return [.moveCursor(move)]
         case .continueFromCursor:
             return [.continueFromCursor]
+        case .toggleUnits:
+            unitTint.toggle()
+        case .moveUnit(let move):
+            return [.moveUnit(move)]
         case .submitPrompt, .cancelPrompt:
             break
         }
@@ -241,4 +247,6 @@ public enum PlayEffect: Equatable, Sendable {
     case moveCursor(CursorMove)
     /// Start writing from the text before the cursor, in the state read there.
     case continueFromCursor
+    /// Tint by another hidden unit (F5–F9).
+    case moveUnit(UnitMove)
 }

@@ -36,7 +36,9 @@ public enum PlayView {
                     widths.fit(" " + labels[i], columns: label.width), row: label.row,
                     column: label.column, style: .label, widths: widths)
             }
-            drawText(c.texts[i], tint: state.tint, into: &frame, rect: pane.text, widths: widths)
+            drawText(
+                c.texts[i], tint: state.tint, unitStyle: c.unitStyle(stream: i), into: &frame, rect: pane.text,
+                widths: widths)
             if repeating {
                 // In the label row when there is one, else over the end of the text's top row.
                 let row =
@@ -74,7 +76,9 @@ public enum PlayView {
             }
         }
         if document == nil {
-            drawInput(state.primeLine, tint: state.tint, into: &frame, rect: layout.input, widths: widths)
+            drawInput(
+                state.primeLine, tint: state.tint, units: state.unitTint, into: &frame, rect: layout.input,
+                widths: widths)
         }
         if state.prompt == .path {
             let line = "read file› " + Glyphs.inline(state.promptLine)
@@ -109,6 +113,7 @@ public enum PlayView {
             fields.append(.init(["repeat-penalty \(p) last \(state.sampler.repeatLastN)", "rep \(p)"], priority: 6))
         }
         if state.paused { fields.append(.init(["PAUSED"], priority: StatusLine.essential)) }
+        if let unit = c.unitStatusField { fields.append(unit) }
         if let seed = c.randomSeed { fields.append(.init(["seed \(seed)"], priority: StatusLine.essential)) }
         if state.running, !state.paused {
             fields.append(.init([c.charactersPerSecond.map { "\(Int($0.rounded())) ch/s" } ?? "– ch/s"], priority: 2))
@@ -148,9 +153,11 @@ public enum PlayView {
     }
 
     private static func drawText(
-        _ text: StreamText, tint: Bool, into frame: inout Frame, rect: Rect, widths: ColumnWidth
+        _ text: StreamText, tint: Bool, unitStyle: ((Int) -> Style?)?, into frame: inout Frame, rect: Rect,
+        widths: ColumnWidth
     ) {
-        let rows = text.lastRows(width: rect.width, height: rect.height, tint: tint, widths: widths)
+        let rows = text.lastRows(
+            width: rect.width, height: rect.height, tint: tint, unitStyle: unitStyle, widths: widths)
         for (r, cells) in rows.enumerated() {
             var column = rect.column
             var run = ""
@@ -172,24 +179,27 @@ public enum PlayView {
         }
     }
 
-    /// The prime line: prompt, the prime's tail, and at the right the tint's legend (with Ctrl-T
-    /// on) or the function keys, when they fit.
+    /// The prime line: prompt, the prime's tail, and at the right the tint's legend (with F4 or
+    /// Ctrl-T on) or the function keys, when they fit.
     private static func drawInput(
-        _ primeLine: String, tint: Bool, into frame: inout Frame, rect: Rect, widths: ColumnWidth
+        _ primeLine: String, tint: Bool, units: Bool, into frame: inout Frame, rect: Rect, widths: ColumnWidth
     ) {
         let prompt = primePrompt
         var legend: [(text: String, style: Style)] = []
-        if tint {
-            legend = [("surprisal", .input)] + tintLegend.map { (" " + $0.text, $0.style) } + [(" ", .input)]
+        if tint || units {
+            legend =
+                (units
+                    ? [("unit", .input)] + UnitTint.legend
+                    : [("surprisal", .input)] + tintLegend.map { (" " + $0.text, $0.style) }) + [(" ", .input)]
             if widths.columns(of: prompt) + 8 + legendColumns(legend, widths) > rect.width { legend.removeFirst() }
         }
         let tintWidth = legendColumns(legend, widths)
-        let reserved = tint && widths.columns(of: prompt) + 8 + tintWidth <= rect.width ? tintWidth + 1 : 0
+        let reserved = !legend.isEmpty && widths.columns(of: prompt) + 8 + tintWidth <= rect.width ? tintWidth + 1 : 0
         let room = rect.width - widths.columns(of: prompt) - 1 - reserved
         let shown = widths.suffix(Glyphs.inline(primeLine), columns: room)
         let line = prompt + shown
         frame.put(widths.fit(line, columns: rect.width), row: rect.row, column: 0, style: .input, widths: widths)
-        if !tint {
+        if legend.isEmpty {
             legend = FunctionKeyBar.parts(
                 for: .write, columns: rect.width - widths.columns(of: line) - 1, widths: widths)
         }

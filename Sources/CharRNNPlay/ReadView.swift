@@ -37,6 +37,8 @@ public enum ReadView {
                 if i == d.cursor {
                     style = .cursor
                     frame.cursor = (pane.text.row + r, pane.text.column + column)
+                } else if let unit = c.unitStyle(readPosition: i) {
+                    style = unit
                 } else if i == 0 {
                     style = .plain
                 } else if i > read {
@@ -84,8 +86,10 @@ public enum ReadView {
             return
         }
         let legend =
-            state.readTint == .rank
-            ? rankLegend : [("surprisal", .plain)] + PlayView.tintLegend.map { (" " + $0.text, $0.style) }
+            state.unitTint
+            ? [("unit", .plain)] + UnitTint.legend
+            : state.readTint == .rank
+                ? rankLegend : [("surprisal", .plain)] + PlayView.tintLegend.map { (" " + $0.text, $0.style) }
         let legendWidth = PlayView.legendColumns(legend, widths) + 1
         var keys = FunctionKeyBar.parts(for: .read, columns: rect.width - legendWidth - 1, widths: widths)
         if keys.count < 6 { keys = FunctionKeyBar.parts(for: .read, columns: rect.width, widths: widths) }
@@ -144,16 +148,22 @@ public enum ReadView {
             fields.append(.init(["rank " + shares.joined(separator: " "), shares[0]], priority: 2))
         }
         if d.skipped > 0 { fields.append(.init(["skipped \(NumberText.grouped(d.skipped))"], priority: 7)) }
+        if let unit = c.unitStatusField { fields.append(unit) }
         return StatusLine(fields)
     }
 
     /// nats/char over the characters the text pane shows.
     static func windowSummary(_ c: PlayController, _ d: ReadDocument) -> Double? {
         guard let pane = c.readPane else { return nil }
+        return d.natsPerCharacter(in: visibleRange(d, pane: pane))
+    }
+
+    /// The characters the text pane shows.
+    static func visibleRange(_ d: ReadDocument, pane: Rect) -> Range<Int> {
         let rows = d.rows(width: pane.width)
         let top = rows.top(d.top, showing: d.cursor, height: pane.height)
         var end = top
         for _ in 0..<pane.height where end < d.count { end = rows.rowEnd(end) }
-        return d.natsPerCharacter(in: top..<end)
+        return top..<end
     }
 }

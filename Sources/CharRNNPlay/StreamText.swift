@@ -74,9 +74,11 @@ public struct StreamText: Sendable {
     /// The last `height` rows of the text wrapped at `width` columns. Newlines end rows (the
     /// row after a final newline is empty), tabs advance to the next multiple of 8, control
     /// characters show as control pictures. With `tint`, generated characters are styled by
-    /// surprisal; prime characters are always `.prime`.
-    public func lastRows(width: Int, height: Int, tint: Bool, widths: ColumnWidth = .standard)
-        -> [[Cell]]
+    /// surprisal; prime characters are always `.prime`. `unitStyle` (F4), given a generated
+    /// character's number (0 for the first generated), styles it over the surprisal tint.
+    public func lastRows(
+        width: Int, height: Int, tint: Bool, unitStyle: ((Int) -> Style?)? = nil, widths: ColumnWidth = .standard
+    ) -> [[Cell]]
     {
         guard width > 0, height > 0 else { return [] }
         // Walk logical lines backwards, collecting row starts, until the pane is full.
@@ -94,7 +96,7 @@ public struct StreamText: Sendable {
             if lineStart == 0 { break }
             lineEnd = lineStart - 1
         }
-        return rowRanges.reversed().map { cells($0, width: width, tint: tint, widths: widths) }
+        return rowRanges.reversed().map { cells($0, width: width, tint: tint, unitStyle: unitStyle, widths: widths) }
     }
 
     /// The first character index of each row of the logical line [start, end), wrapping at
@@ -145,12 +147,15 @@ public struct StreamText: Sendable {
         return w == 0 && column == 0 ? 1 : min(w, width)
     }
 
-    private func cells(_ range: Range<Int>, width: Int, tint: Bool, widths: ColumnWidth) -> [Cell] {
+    private func cells(
+        _ range: Range<Int>, width: Int, tint: Bool, unitStyle: ((Int) -> Style?)?, widths: ColumnWidth
+    ) -> [Cell] {
         var row: [Cell] = []
         var column = 0
         for i in range {
             let c = characters[i]
-            let style: Style = c.isPrime ? .prime : (tint ? StreamText.tint(c.surprisal) : .plain)
+            let unit = c.isPrime ? nil : unitStyle?(generatedCount - (characters.count - i))
+            let style: Style = c.isPrime ? .prime : unit ?? (tint ? StreamText.tint(c.surprisal) : .plain)
             let w = columns(of: c, at: column, width: width, widths: widths)
             guard w <= width - column else { continue }  // a space swallowed at the edge
             guard let s = c.symbol else {

@@ -107,6 +107,23 @@ final class ScriptedSession: PlaySession {
         throw CharRNNError("the scripted session cannot read")
     }
 
+    /// A unit that is +1 right after a space and −1 elsewhere: the `space` feature, planted.
+    var plantedSpaceUnit: Int?
+
+    /// Unit u after a stream's p-th character is ((p + u) mod 9 − 4) / 4: every tint step in turn.
+    func copyUnits(stream: Int, into out: UnsafeMutablePointer<Float>) {
+        let p = positions[stream]
+        for u in 0..<HiddenUnit.all(in: model.config).count { out[u] = Self.unitValue(position: p, unit: u) }
+        if let planted = plantedSpaceUnit { out[planted] = p > 0 && script[(p - 1) % script.count] == " " ? 1 : -1 }
+    }
+
+    static func unitValue(position: Int, unit: Int) -> Float { Float((position + unit) % 9 - 4) / 4 }
+
+    /// Never called: the scripted session cannot read.
+    func unitValues(of reading: ProgressiveReading, in range: Range<Int>, carrying state: inout StreamingState?)
+        -> [Float]
+    { [] }
+
     /// p(i) ∝ exp(−i / T) over the script's distinct characters, in order; one-hot when greedy.
     private func distribution(stream: Int, count: Int, chosen: Unicode.Scalar?) -> DistributionView {
         var distinct: [Unicode.Scalar] = []
