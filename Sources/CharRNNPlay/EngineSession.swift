@@ -8,12 +8,14 @@ public final class EngineSession: PlaySession {
     private let session: GenerationSession
     /// Each stream's settings when it drew its last character: its bars are labelled with them.
     private var drawnWith: [SamplerSettings] = []
+    private let compute: ComputePolicy
 
     private static let ln2 = Float(0.693_147_18)
 
     public init(checkpoint path: String, compute: ComputePolicy = .streaming()) throws {
         let network = try CharRNNModel.load(path: path)
         session = try GenerationSession(model: network, topCount: TopEntries.capacity, compute: compute)
+        self.compute = compute
         model = ModelDescription(name: CheckpointCycle.displayName(path), config: network.config)
     }
 
@@ -93,27 +95,23 @@ public final class EngineSession: PlaySession {
         }
     }
 
-    /// Bars for a sampling stream show what it draws from (after temperature and truncation),
-    /// labelled with the temperature of `settings` (those it was drawn with); a deterministic
-    /// stream (greedy, or T = 0) draws from a point mass, so its bars show the model's T = 1
-    /// distribution instead.
+    public func steer(
+        prime: String, replaying text: [Unicode.Scalar?], settings: SamplerSettings, randomSeed: UInt64
+    ) throws -> SteeringSession {
+        let steering = try SteeringSession(
+            model: session.model, settings: settings, seed: randomSeed, prime: prime, topCount: TopEntries.capacity,
+            compute: compute)
+        let vocabulary = session.vocabulary
+        for symbol in text {
+            guard let token = symbol.flatMap(vocabulary.id(of:)) ?? vocabulary.unknownID else { continue }
+            steering.choose(token: token)
+        }
+        return steering
+    }
+
     private func view(
         _ d: NextCharacterDistribution, settings: SamplerSettings, count: Int, chosen: Int?
     ) -> DistributionView {
-        let modelView = settings.isDeterministic
-        let vocabulary = session.vocabulary
-        let candidates = d.top.prefix(count).map { entry in
-            DistributionView.Candidate(
-                symbol: vocabulary.scalar(of: entry.token),
-                probability: modelView ? entry.probability : entry.sampledProbability)
-        }
-        let chosenCandidate = chosen.map { token in
-            DistributionView.Candidate(
-                symbol: vocabulary.scalar(of: token), probability: modelView ? d.before[token] : d.after[token])
-        }
-        return DistributionView(
-            candidates: candidates, chosen: chosenCandidate,
-            entropy: (modelView ? d.entropyAtT1 : d.entropy) / EngineSession.ln2,
-            temperature: modelView ? 1 : settings.temperature, greedy: modelView)
+        DistributionView(d, vocabulary: session.vocabulary, settings: settings, count: count, chosen: chosen)
     }
 }

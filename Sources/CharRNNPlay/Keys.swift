@@ -91,6 +91,8 @@ public enum PlayAction: Equatable, Sendable {
     case beginSearch
     case findNext
     case continueFromCursor
+    /// F2 and the keys of steer mode.
+    case steer(SteerCommand)
 }
 
 /// Where a read-mode key moves the cursor.
@@ -110,6 +112,7 @@ public enum KeyMap {
     ) -> PlayAction? {
         if prompting, !pasting { return promptAction(for: key) }
         if mode == .read, !pasting { return readAction(for: key, helpShown: helpShown) }
+        if mode == .steer, !pasting { return steerAction(for: key, helpShown: helpShown) }
         if pasting {
             switch key {
             case .character(let s): return .insert(s)
@@ -141,6 +144,7 @@ public enum KeyMap {
         case .tab: return .nextCheckpoint
         case .backTab: return .previousCheckpoint
         case .function(1): return .toggleHelp
+        case .function(2): return .steer(.enter)
         case .function(3): return .toggleMode
         case .function(10): return .quit
         case .function, .home, .end: return nil
@@ -213,7 +217,11 @@ public enum KeyMap {
 
     /// The help of a mode: every key it has.
     public static func help(for mode: PlayMode) -> [(keys: String, action: String)] {
-        mode == .read ? readHelp : help
+        switch mode {
+        case .write: help
+        case .read: readHelp
+        case .steer: steerHelp
+        }
     }
 
     /// (keys, what they do) in read mode, in the order the help overlay lists them.
@@ -248,6 +256,7 @@ public enum KeyMap {
         ("Ctrl-P", "pause / resume"),
         ("Ctrl-N", "one character while paused"),
         ("Ctrl-T", "tint text by surprisal (legend in the prime line)"),
+        ("F2", "steer: choose each character, rewind, branch (pauses streaming)"),
         ("F3", "read a text: each character tinted by how the model expected it (asks for a file)"),
         ("F1", "this help (Up/Down, PgUp/PgDn scroll it)"),
         ("Esc  F10  Ctrl-C", "quit (Esc closes this help first)"),

@@ -35,6 +35,8 @@ public final class PlayController {
     /// The bars at the read-mode cursor, with the actual character's figures; nil where there
     /// are none (the first character, or one not read yet).
     public internal(set) var cursorBars: (view: DistributionView, figures: CharacterReading)?
+    /// Steer mode's stream, bars and branch list while steering.
+    public internal(set) var steer: SteerScreen?
     /// The screen's size, for read mode's row and page moves; the loop sets it every frame.
     public var screenSize = (width: 80, height: 24)
     /// Asked every few hundred characters while a prime is read; false stops it (the loop
@@ -169,6 +171,8 @@ public final class PlayController {
             moveCursor(move)
         case .continueFromCursor:
             continueFromCursor()
+        case .steer(let command):
+            steer(command)
         }
     }
 

@@ -49,6 +49,13 @@ public protocol PlaySession: AnyObject {
         from reading: ProgressiveReading, before position: Int, prime: String, samplers: [SamplerSettings],
         randomSeed: UInt64
     ) throws
+
+    /// A steering session on the current model with one stream of `settings`, primed with
+    /// `prime`, then given the characters of `text` one by one (nil: `[UNK]`; characters outside
+    /// the vocabulary are left out), so that the cursor can go back through them.
+    func steer(
+        prime: String, replaying text: [Unicode.Scalar?], settings: SamplerSettings, randomSeed: UInt64
+    ) throws -> SteeringSession
 }
 
 /// `PlaySession.start` stopped priming because its `shouldContinue` said no (Ctrl-C, a signal).

@@ -161,6 +161,8 @@ public struct PlayState: Equatable, Sendable {
             return [.moveCursor(move)]
         case .continueFromCursor:
             return [.continueFromCursor]
+        case .steer(let command):
+            return [.steer(command)]
         case .submitPrompt, .cancelPrompt:
             break
         }
@@ -195,9 +197,11 @@ public struct PlayState: Equatable, Sendable {
     }
 }
 
-/// The two screens of the UI.
+/// The screens of the UI.
 public enum PlayMode: Equatable, Sendable {
     case write, read
+    /// Streaming paused; the user picks the characters of one stream (`SteerScreen`).
+    case steer
 }
 
 /// What read mode's tint shows.
@@ -241,4 +245,6 @@ public enum PlayEffect: Equatable, Sendable {
     case moveCursor(CursorMove)
     /// Start writing from the text before the cursor, in the state read there.
     case continueFromCursor
+    /// Enter, leave or act in steer mode.
+    case steer(SteerCommand)
 }

@@ -18,9 +18,10 @@ public enum PlayView {
         var frame = Frame(width: max(0, width), height: max(0, height))
         let state = c.state
         let document = state.mode == .read ? c.document : nil
+        let steer = state.mode == .steer ? c.steer : nil
         guard
             let layout = Layout(
-                width: width, height: height, sideBySide: state.sideBySide && document == nil,
+                width: width, height: height, sideBySide: state.sideBySide && document == nil && steer == nil,
                 barCount: state.barCount)
         else {
             drawTooSmall(into: &frame, widths: widths)
@@ -29,7 +30,8 @@ public enum PlayView {
         let wrappedNotice = drawStatus(c, into: &frame, rect: layout.status, widths: widths)
         let labels = state.streamLabels
         if let document { ReadView.draw(c, document, layout: layout, into: &frame, widths: widths) }
-        for (i, pane) in layout.streams.enumerated() where i < c.texts.count && document == nil {
+        if let steer { SteerView.draw(c, steer, layout: layout, into: &frame, widths: widths) }
+        for (i, pane) in layout.streams.enumerated() where i < c.texts.count && document == nil && steer == nil {
             let repeating = c.texts[i].repeatingPeriod != nil
             if let label = pane.label, i < labels.count {
                 frame.put(
@@ -54,7 +56,7 @@ public enum PlayView {
                     .draw(into: &frame, at: bars, widths: widths)
             }
         }
-        if document == nil, !state.running, c.texts.allSatisfy(\.isEmpty), let first = layout.streams.first {
+        if document == nil, steer == nil, !state.running, c.texts.allSatisfy(\.isEmpty), let first = layout.streams.first {
             frame.put(
                 " Type a prime and press Enter.  F1: keys", row: first.text.row, column: first.text.column,
                 style: .dim, widths: widths)
@@ -73,7 +75,7 @@ public enum PlayView {
                     widths: widths)
             }
         }
-        if document == nil {
+        if document == nil, steer == nil {
             drawInput(state.primeLine, tint: state.tint, into: &frame, rect: layout.input, widths: widths)
         }
         if state.prompt == .path {
@@ -96,6 +98,7 @@ public enum PlayView {
     public static func statusLine(_ c: PlayController) -> StatusLine {
         let state = c.state
         if state.mode == .read, let document = c.document { return ReadView.statusLine(c, document) }
+        if state.mode == .steer, let steer = c.steer { return SteerView.statusLine(c, steer) }
         let model = c.session.model
         let method = state.sampler.methodSummary
         var fields: [StatusLine.Field] = [

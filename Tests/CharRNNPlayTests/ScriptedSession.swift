@@ -107,6 +107,13 @@ final class ScriptedSession: PlaySession {
         throw CharRNNError("the scripted session cannot read")
     }
 
+    /// Steering needs a real model: the steer-mode tests use `EngineSession`.
+    func steer(
+        prime: String, replaying text: [Unicode.Scalar?], settings: SamplerSettings, randomSeed: UInt64
+    ) throws -> SteeringSession {
+        throw CharRNNError("the scripted session cannot steer")
+    }
+
     /// p(i) ∝ exp(−i / T) over the script's distinct characters, in order; one-hot when greedy.
     private func distribution(stream: Int, count: Int, chosen: Unicode.Scalar?) -> DistributionView {
         var distinct: [Unicode.Scalar] = []
