@@ -125,11 +125,12 @@ extension PlayController {
     }
 
     /// `w`: the prime and the current branch's text; `W`: every branch, each under a line that
-    /// says where it split off. Written safely (a whole file or none) in the working folder; the status line names it.
+    /// says where it split off. Written safely (a whole file or none) in `saveFolder`; the status line names it.
     private func save(_ screen: SteerScreen, all: Bool) {
         let s = screen.session
         let name = session.model.name
-        let path = all ? "steer-\(name)-branches.txt" : "steer-\(name)-branch\(s.current + 1).txt"
+        let file = all ? "steer-\(name)-branches.txt" : "steer-\(name)-branch\(s.current + 1).txt"
+        let path = saveFolder == "." ? file : saveFolder + "/" + file
         let text =
             all
             ? s.branches.map { "### \(SteerScreen.describe($0))\n" + screen.prime + $0.text + "\n" }.joined(

@@ -37,6 +37,8 @@ public final class PlayController {
     public internal(set) var cursorBars: (view: DistributionView, figures: CharacterReading)?
     /// Steer mode's stream, bars and branch list while steering.
     public internal(set) var steer: SteerScreen?
+    /// Where steer mode's `w` and `W` write.
+    public var saveFolder = "."
     /// The screen's size, for read mode's row and page moves; the loop sets it every frame.
     public var screenSize = (width: 80, height: 24)
     /// Asked every few hundred characters while a prime is read; false stops it (the loop

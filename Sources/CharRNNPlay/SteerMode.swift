@@ -99,6 +99,7 @@ extension KeyMap {
         case .enter: .steer(.resume)
         case .character("w"): .steer(.save(all: false))
         case .character("W"): .steer(.save(all: true))
+        case .control("t"): .toggleTint
         case .character("+"): .moreBars
         case .character("-"): .fewerBars
         case .function(1): .toggleHelp
@@ -121,6 +122,7 @@ extension KeyMap {
         ("b", "branch tree: where each split off, its length, mean bits/char"),
         ("w  W", "save this branch / every branch to a file (named in the status line)"),
         ("+  -", "more / fewer bars"),
+        ("Ctrl-T", "tint the text before the cursor by surprisal"),
         ("Enter", "stream on from the cursor"),
         ("F2  Esc", "back to the streams, as they were (Esc closes this help first)"),
         ("F1", "this help (Up/Down, PgUp/PgDn scroll it)"),
