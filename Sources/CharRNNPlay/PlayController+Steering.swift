@@ -5,7 +5,7 @@ import CharRNN
 /// kept as a branch (`SteeringSession`).
 extension PlayController {
     /// The most generated characters steer mode can go back through; older ones join the prime.
-    public static let steerReplayLimit = 1024
+    public static let steerReplayLimit = 256
 
     func steer(_ command: SteerCommand) {
         guard command != .enter else { return enterSteering() }
@@ -53,9 +53,6 @@ extension PlayController {
         case .save(let all):
             return save(screen, all: all)
         }
-        if let pane = steerPane {
-            screen.top = screen.rows(width: pane.text.width).top(screen.top, showing: screen.cursorIndex, height: pane.text.height)
-        }
         steer = screen
     }
 
@@ -99,11 +96,7 @@ extension PlayController {
         do {
             let s = try session.steer(
                 prime: steerPrime, replaying: replay, settings: settings, randomSeed: randomSeed ?? 0)
-            var screen = SteerScreen(session: s, prime: steerPrime)
-            if let pane = steerPane {
-                screen.top = screen.rows(width: pane.text.width).top(0, showing: screen.cursorIndex, height: pane.text.height)
-            }
-            steer = screen
+            steer = SteerScreen(session: s, prime: steerPrime)
             state.mode = .steer
             state.helpShown = false
         } catch {
@@ -111,7 +104,8 @@ extension PlayController {
         }
     }
 
-    /// Enter: every stream starts again from the prime and the branch's text before the cursor.
+    /// Enter: every stream starts again from the prime and the branch's text before the cursor
+    /// (once the keys stop coming, as for write mode's Enter).
     private func resumeFromCursor(_ screen: SteerScreen) {
         let s = screen.session
         let prime = screen.prime + String(String.UnicodeScalarView(s.branch.text.unicodeScalars.prefix(s.cursor)))
@@ -119,9 +113,7 @@ extension PlayController {
         state.mode = .write
         state.paused = false
         state.activePrime = String(String.UnicodeScalarView(prime.unicodeScalars.suffix(PlayState.primeLimit)))
-        begin(prime: prime) { samplers, seed in
-            try session.start(prime: prime, samplers: samplers, randomSeed: seed, shouldContinue: primingShouldContinue)
-        }
+        pendingStart = state.activePrime
     }
 
     /// `w`: the prime and the current branch's text; `W`: every branch, each under a line that

@@ -58,7 +58,7 @@ public final class PlayController {
     private var lastAdvance: Double?
     /// Work that waits for the end of a burst of keys: the prime to start from, and the net
     /// number of places to move along the checkpoint cycle.
-    private var pendingStart: String?
+    var pendingStart: String?
     private var pendingCheckpointSteps = 0
     private var lastPasteInput = 0.0
 

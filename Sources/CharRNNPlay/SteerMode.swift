@@ -30,8 +30,6 @@ public struct SteerScreen {
     public let prime: String
     /// The branch tree is shown over the text.
     public internal(set) var branchesShown = false
-    /// The first character of the text pane's top row (an index into `tokens`).
-    public internal(set) var top = 0
     /// The prime's token ids as the text pane shows them (characters outside the vocabulary left
     /// out).
     let primeTokens: [Int32]

@@ -12,10 +12,19 @@ public enum SteerView {
         let rows = screen.rows(width: pane.text.width, widths: widths)
         let cursor = screen.cursorIndex
         let primeCount = screen.primeTokens.count
-        var start = rows.top(screen.top, showing: cursor, height: pane.text.height)
+        var start = top(rows, cursor: cursor, height: pane.text.height)
         for r in 0..<pane.text.height where start < rows.count {
             let end = rows.rowEnd(start)
             var column = 0
+            var run = (text: "", style: Style.plain, column: 0)
+            func flush() {
+                if !run.text.isEmpty {
+                    frame.put(
+                        run.text, row: pane.text.row + r, column: pane.text.column + run.column, style: run.style,
+                        widths: widths)
+                }
+                run.text = ""
+            }
             for i in start..<end {
                 let w = rows.columns(at: i, column: column)
                 let style: Style
@@ -30,11 +39,13 @@ public enum SteerView {
                     let bits = -s.branch.logProbabilities[i - primeCount] / Double.log(2)
                     style = c.state.tint ? StreamText.tint(Float(bits)) : .plain
                 }
+                if style != run.style { flush() }
+                if run.text.isEmpty { run = ("", style, column) }
                 let onNewline = i == cursor && rows.symbol(at: i) == "\n"
-                let text = onNewline ? String(Glyphs.newline) : rows.cellText(at: i, columns: w)
-                frame.put(text, row: pane.text.row + r, column: pane.text.column + column, style: style, widths: widths)
+                run.text += onNewline ? String(Glyphs.newline) : rows.cellText(at: i, columns: w)
                 column += w
             }
+            flush()
             start = end
         }
         if let bars = pane.bars {
@@ -51,6 +62,24 @@ public enum SteerView {
             frame.put(part.text, row: layout.input.row, column: column, style: part.style, widths: widths)
             column += widths.columns(of: part.text)
         }
+    }
+
+    /// The first character of the pane's top row: the cursor's row as low as leaves the rest
+    /// of the branch (up to half the pane) in view below it.
+    static func top(_ rows: TextRows, cursor: Int, height: Int) -> Int {
+        var after = 0
+        var next = rows.rowStart(containing: cursor)
+        let cursorRow = next
+        while after < height / 2, let row = rows.nextRow(next) {
+            after += 1
+            next = row
+        }
+        var first = cursorRow
+        for _ in 0..<max(0, height - 1 - after) {
+            guard let row = rows.previousRow(first) else { break }
+            first = row
+        }
+        return first
     }
 
     /// The branch tree in a box at the top of the text pane, the current branch marked ▶.
