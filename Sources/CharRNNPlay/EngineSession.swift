@@ -9,6 +9,9 @@ public final class EngineSession: PlaySession {
     /// Each stream's settings when it drew its last character: its bars are labelled with them.
     private var drawnWith: [SamplerSettings] = []
     private let compute: ComputePolicy
+    /// The beam search of each beam stream (nil for the others); its `GenerationSession` stream
+    /// is a greedy placeholder that never steps.
+    private var searches: [BeamSearch?] = []
 
     private static let ln2 = Float(0.693_147_18)
 
@@ -31,41 +34,73 @@ public final class EngineSession: PlaySession {
     public func start(
         prime: String, samplers: [SamplerSettings], randomSeed: UInt64, shouldContinue: () -> Bool
     ) throws -> String? {
-        while !session.streams.isEmpty { session.removeStream(at: session.streams.count - 1) }
-        for settings in samplers { try session.addStream(settings: settings, seed: randomSeed) }
-        drawnWith = samplers
+        try addStreams(samplers, randomSeed: randomSeed)
         guard let report = session.prime(with: prime, shouldContinue: shouldContinue) else {
             throw PrimingInterrupted()
         }
-        return report.warning
+        let notes = [report.warning] + startSearches()
+        let shown = notes.compactMap { $0 }
+        return shown.isEmpty ? nil : shown.joined(separator: "; ")
+    }
+
+    /// One engine stream per settings (a greedy placeholder for a beam stream).
+    private func addStreams(_ samplers: [SamplerSettings], randomSeed: UInt64) throws {
+        while !session.streams.isEmpty { session.removeStream(at: session.streams.count - 1) }
+        for settings in samplers {
+            try settings.validate()
+            try session.addStream(settings: settings.method == .beam ? .greedy : settings, seed: randomSeed)
+        }
+        drawnWith = samplers
+        searches = samplers.map { _ in nil }
+    }
+
+    /// After priming: a search for each beam stream; a note for each width the vocabulary caps.
+    private func startSearches() -> [String?] {
+        drawnWith.indices.map { i in
+            let settings = drawnWith[i]
+            guard settings.method == .beam, let search = try? BeamSearch(session: session, width: settings.beamWidth)
+            else { return nil }
+            searches[i] = search
+            guard search.width < search.requestedWidth else { return nil }
+            return "beam width \(search.requestedWidth) capped to the \(search.width) characters of the vocabulary"
+        }
     }
 
     public func update(stream: Int, settings: SamplerSettings) throws {
+        if bestBeam(stream: stream) != nil { return }  // a beam keeps its width
         try session.update(settings: settings, stream: stream)
     }
 
     public func step(stream: Int) throws -> GeneratedCharacter {
+        if searches.indices.contains(stream), let search = searches[stream] {
+            return GeneratedCharacter(symbol: search.step().text.unicodeScalars.last, surprisal: 0)
+        }
         let report = session.step(stream: stream)
         drawnWith[stream] = session.streams[stream].settings
         return GeneratedCharacter(
             symbol: session.vocabulary.scalar(of: report.token), surprisal: report.surprisalAtT1 / EngineSession.ln2)
     }
 
+    public func bestBeam(stream: Int) -> BeamSearch.Beam? {
+        searches.indices.contains(stream) ? searches[stream]?.best : nil
+    }
+
     public func lastDistribution(stream: Int, count: Int) -> DistributionView? {
-        guard session.streams.indices.contains(stream), let report = session.streams[stream].lastReport else {
+        guard session.streams.indices.contains(stream), bestBeam(stream: stream) == nil, let report = session.streams[stream].lastReport else {
             return nil
         }
         return view(report.distribution, settings: drawnWith[stream], count: count, chosen: report.token)
     }
 
     public func nextDistribution(stream: Int, count: Int) -> DistributionView? {
-        guard session.streams.indices.contains(stream) else { return nil }
+        guard session.streams.indices.contains(stream), bestBeam(stream: stream) == nil else { return nil }
         let settings = session.streams[stream].settings
         return view(session.nextDistribution(stream: stream), settings: settings, count: count, chosen: nil)
     }
 
     public func reset() {
         session.resetAll()
+        searches = []
     }
 
     public func read(_ text: [Unicode.Scalar]) throws -> (reading: ProgressiveReading, skipped: Int) {
@@ -84,15 +119,14 @@ public final class EngineSession: PlaySession {
         from reading: ProgressiveReading, before position: Int, prime: String, samplers: [SamplerSettings],
         randomSeed: UInt64
     ) throws {
-        while !session.streams.isEmpty { session.removeStream(at: session.streams.count - 1) }
-        for settings in samplers { try session.addStream(settings: settings, seed: randomSeed) }
-        drawnWith = samplers
+        try addStreams(samplers, randomSeed: randomSeed)
         if position == 0 {
             session.prime(with: "")
         } else {
             session.prime(
                 with: prime, state: reading.state(before: position), tokens: Array(reading.tokens[..<position]))
         }
+        _ = startSearches()
     }
 
     public func steer(

@@ -72,6 +72,8 @@ public enum PlayAction: Equatable, Sendable {
     case nextCheckpoint, previousCheckpoint
     case reset
     case toggleSideBySide
+    /// Side by side with the next of `PlayState.layoutPresets`.
+    case nextLayout
     case togglePause
     case stepOnce
     case toggleTint
@@ -155,6 +157,7 @@ public enum KeyMap {
             case "c": return .quit
             case "r": return .reset
             case "g": return .toggleSideBySide
+            case "l": return .nextLayout
             case "p": return .togglePause
             case "n": return .stepOnce
             case "t": return .toggleTint
@@ -252,7 +255,8 @@ public enum KeyMap {
         ("PgUp  PgDn", "faster / slower streaming"),
         ("Tab  Shift-Tab", "next / previous checkpoint"),
         ("Ctrl-R", "reset the hidden state and the text"),
-        ("Ctrl-G", "greedy | sampled side by side"),
+        ("Ctrl-G", "greedy | sampled side by side (or the Ctrl-L layout); again: one stream"),
+        ("Ctrl-L", "next side-by-side layout: greedy | beam 5 | T=0.5 | T=1.0, …; a beam shows its best so far"),
         ("Ctrl-P", "pause / resume"),
         ("Ctrl-N", "one character while paused"),
         ("Ctrl-T", "tint text by surprisal (legend in the prime line)"),

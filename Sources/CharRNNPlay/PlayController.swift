@@ -269,7 +269,14 @@ public final class PlayController {
     /// One character for every stream; false (and paused, with the error shown) on failure.
     private func stepAll() -> Bool {
         do {
-            for i in texts.indices { texts[i].append(try session.step(stream: i)) }
+            for i in texts.indices {
+                let next = try session.step(stream: i)
+                if let beam = session.bestBeam(stream: i) {
+                    texts[i].replaceGenerated(with: beam.text)
+                } else {
+                    texts[i].append(next)
+                }
+            }
             return true
         } catch {
             state.paused = true

@@ -24,8 +24,14 @@ public protocol PlaySession: AnyObject {
     /// settings throw and the old ones stay.
     func update(stream: Int, settings: SamplerSettings) throws
 
-    /// Generates the next character of one stream.
+    /// Generates the next character of one stream. A beam-search stream extends its search by
+    /// one character and returns the last of its best beam, which may differ from the one before
+    /// in any place (`bestBeam`).
     func step(stream: Int) throws -> GeneratedCharacter
+
+    /// A beam-search stream's best beam so far (its text after the prime and its score); nil for
+    /// other streams.
+    func bestBeam(stream: Int) -> BeamSearch.Beam?
 
     /// The distribution the stream's last character was drawn from, at the sampler settings it
     /// was drawn with: the `count` most probable candidates and the drawn one.

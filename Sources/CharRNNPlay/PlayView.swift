@@ -22,7 +22,7 @@ public enum PlayView {
         guard
             let layout = Layout(
                 width: width, height: height, sideBySide: state.sideBySide && document == nil && steer == nil,
-                barCount: state.barCount)
+                barCount: state.barCount, columns: state.samplers.count)
         else {
             drawTooSmall(into: &frame, widths: widths)
             return frame
@@ -34,8 +34,9 @@ public enum PlayView {
         for (i, pane) in layout.streams.enumerated() where i < c.texts.count && document == nil && steer == nil {
             let repeating = c.texts[i].repeatingPeriod != nil
             if let label = pane.label, i < labels.count {
+                let score = c.session.bestBeam(stream: i).map { " · ln p " + NumberText.fixed($0.logProbability, decimals: 1) }
                 frame.put(
-                    widths.fit(" " + labels[i], columns: label.width), row: label.row,
+                    widths.fit(" " + labels[i] + (score ?? ""), columns: label.width), row: label.row,
                     column: label.column, style: .label, widths: widths)
             }
             drawText(c.texts[i], tint: state.tint, into: &frame, rect: pane.text, widths: widths)
@@ -52,8 +53,11 @@ public enum PlayView {
                 let distribution = c.distributions[i]
                 // The bars are of the next character until one is drawn from them, then marked.
                 let title = distribution?.chosen.map { "drew " + Glyphs.label($0.symbol, width: widths) } ?? "next"
-                DistributionPane(distribution: distribution, barCount: state.barCount, title: title)
-                    .draw(into: &frame, at: bars, widths: widths)
+                let beam = c.session.bestBeam(stream: i) != nil
+                DistributionPane(
+                    distribution: distribution, barCount: state.barCount, title: beam ? "beam" : title,
+                    emptyText: beam ? "best beam so far, redrawn each step" : "waiting for a prime"
+                ).draw(into: &frame, at: bars, widths: widths)
             }
         }
         if document == nil, steer == nil, !state.running, c.texts.allSatisfy(\.isEmpty), let first = layout.streams.first {

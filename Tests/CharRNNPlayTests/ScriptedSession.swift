@@ -78,6 +78,8 @@ final class ScriptedSession: PlaySession {
         return GeneratedCharacter(symbol: symbol, surprisal: Float(positions[stream] % 8))
     }
 
+    func bestBeam(stream: Int) -> BeamSearch.Beam? { nil }
+
     func lastDistribution(stream: Int, count: Int) -> DistributionView? {
         guard positions.indices.contains(stream), positions[stream] > 0 else { return nil }
         let chosen = script[(positions[stream] - 1) % script.count]
