@@ -24,7 +24,13 @@ struct PlayCommand: ParsableCommand {
             a text as the model reads it: each character tinted by the rank the model gave it \
             (1, 2-3, 4-10, 11+; t: by surprisal), arrows/PgUp/PgDn/Home/End move the cursor, the \
             bars show the distribution that predicted the character under it, / searches, c \
-            continues writing from the cursor, Tab re-reads with the next checkpoint. When standard input or output is not a terminal, or TERM names one \
+            continues writing from the cursor, Tab re-reads with the next checkpoint. F2 steer mode \
+            pauses the sampled stream: 1-9 put the numbered candidate after the cursor, Space samples \
+            one, Left/Right/Home/End move the cursor back (rewinding) and on, a different character \
+            before the end starts a branch, Up/Down switch branches, b shows the branch tree, w/W save \
+            this branch/all branches, Enter streams on from the cursor, F2/Esc go back. Ctrl-L cycles \
+            side-by-side layouts of up to four streams (greedy | beam 5 | T=0.5 | T=1.0, …); a beam \
+            stream shows its best beam so far, redrawn each step, with its log-probability. When standard input or output is not a terminal, or TERM names one \
             that cannot move the cursor (dumb, unknown), prints what \
             `charrnn generate` prints for the same flags (the prime, then --length generated \
             characters), and a newline. Defaults that differ from generate's: --temperature \
@@ -65,9 +71,6 @@ struct PlayCommand: ParsableCommand {
         try CLI.reportingErrors {
             try CLI.checkLength(length)
             if let checkpoints { try Self.checkFolder(checkpoints) }
-            if sampling.sampler == .beam {
-                throw CharRNNError("play does not run beam search yet: use charrnn generate --sampler beam")
-            }
         }
     }
 
@@ -120,6 +123,10 @@ struct PlayCommand: ParsableCommand {
 
     /// Not a terminal: what `generate` prints for the same flags, and a newline.
     private func streamPlainly(checkpoint: String, settings: SamplerSettings) throws {
+        if settings.method == .beam {
+            throw CharRNNError(
+                "play does not run beam search yet without a terminal: use charrnn generate --sampler beam")
+        }
         let model = try CharRNNModel.load(path: checkpoint)
         let seed = sampling.randomSeed(announce: !settings.isDeterministic)
         let session = try CLI.primedSession(model, prime: prime ?? "", streams: [settings], seed: seed, topCount: 1)

@@ -247,3 +247,93 @@ struct SteerModeTests {
         #expect(KeyMap.help(for: .write).contains { $0.keys == "F2" })
     }
 }
+
+/// Side by side with up to four streams: the layout presets, their labels, beam streams.
+@Suite("Side-by-side layouts")
+struct LayoutPresetTests {
+    let clock = ManualClock()
+
+    @Test("Ctrl-L: side by side with the next preset, each stream labelled with its settings")
+    func presets() {
+        let c = PlayController(
+            session: ScriptedSession(), state: PlayState(primeLine: "a"), checkpoint: "/m/tiny.safetensors",
+            clock: clock.read)
+        c.handle(.enter)
+        c.handle(.control("l"))
+        #expect(c.state.sideBySide && c.state.layoutPreset == 0)
+        #expect(c.state.streamLabels == ["greedy", "sampled T=0.80"])
+        c.handle(.control("l"))
+        #expect(c.state.streamLabels == ["greedy", "beam 5", "T=0.50", "T=1.00"])
+        #expect(c.state.samplers.map(\.method) == [.greedy, .beam, .multinomial, .multinomial])
+        #expect(c.texts.count == 4, "the streams started again, four of them")
+        c.handle(.up)  // the sampled stream's temperature: not in this preset
+        #expect(c.state.samplers[2].temperature == 0.5)
+        c.handle(.control("l"))
+        #expect(c.state.streamLabels == ["sampled T=0.85", "T=0.50", "T=1.00"])
+        c.handle(.control("l"))
+        c.handle(.control("l"))
+        #expect(c.state.layoutPreset == 0)
+        c.handle(.control("g"))
+        #expect(!c.state.sideBySide && c.state.samplers.count == 1)
+    }
+
+    @Test("four streams draw at 120×36, each with its label, text and bars; narrow screens stack them")
+    func fourStreams() throws {
+        let layout = try #require(Layout(width: 120, height: 36, sideBySide: true, barCount: 10, columns: 4))
+        #expect(layout.streams.count == 4 && layout.separators == [28, 58, 88])
+        #expect(layout.streams.allSatisfy { $0.bars != nil && $0.label != nil && $0.text.height >= 3 })
+        #expect(layout.streams.map(\.text.width) == [27, 27, 27, 30])
+        let narrow = try #require(Layout(width: 60, height: 20, sideBySide: true, barCount: 10, columns: 4))
+        #expect(narrow.separators.isEmpty && narrow.streams.count == 4)
+        #expect(narrow.streams.allSatisfy { $0.bars == nil && $0.text.width == 60 && $0.text.height == 3 })
+        let tiny = try #require(Layout(width: 60, height: 7, sideBySide: true, barCount: 10, columns: 4))
+        #expect(tiny.streams.count == 2, "as many as fit")
+
+        let c = PlayController(
+            session: ScriptedSession(), state: PlayState(primeLine: "a"), checkpoint: "/m/tiny.safetensors",
+            clock: clock.read)
+        c.handle(.control("l"))
+        c.handle(.control("l"))
+        c.handle(.enter)
+        c.handle(.control("p"))
+        for _ in 0..<5 { c.handle(.control("n")) }
+        let lines = PlayView.frame(c, width: 120, height: 36).lines()
+        for label in [" greedy", " beam 5", " T=0.50", " T=1.00"] { #expect(lines[1].contains(label)) }
+        #expect(lines[2].hasPrefix("athe c"))
+        #expect(lines[2].contains("│ athe c"))
+    }
+
+    @Test("a beam stream shows its best beam so far, redrawn each step, with its score")
+    func beamStream() throws {
+        let tiny = EngineSessionTests.fixtures + "tiny-gru.safetensors"
+        let session = try EngineSession(checkpoint: tiny, compute: .streaming(split: false))
+        var state = PlayState(primeLine: "The ")
+        state.sideBySide = true
+        state.layoutPreset = 3  // greedy | beam 5
+        let c = PlayController(session: session, state: state, checkpoint: tiny, randomSeed: 1, clock: clock.read)
+        c.handle(.enter)
+        c.handle(.control("p"))
+        for _ in 0..<12 { c.handle(.control("n")) }
+        // The reference: the engine's search alone on the same prime.
+        let alone = try GenerationSession(model: CharRNNModel.load(path: tiny), compute: .streaming(split: false))
+        try alone.addStream(settings: .greedy, seed: 1)
+        alone.prime(with: "The ")
+        let search = try BeamSearch(session: alone, width: 5)
+        search.run(length: 12)
+        #expect(c.texts[1].text == "The " + search.best.text)
+        #expect(session.bestBeam(stream: 1) == search.best && session.bestBeam(stream: 0) == nil)
+        #expect(c.distributions[1] == nil && c.distributions[0] != nil)
+        let label = PlayView.frame(c, width: 120, height: 36).lines()[1]
+        #expect(label.contains("beam 5 · ln p " + NumberText.fixed(search.best.logProbability, decimals: 1)))
+    }
+
+    @Test("a beam width beyond the vocabulary is capped and said so")
+    func beamCapped() throws {
+        let tiny = EngineSessionTests.fixtures + "tiny-gru.safetensors"
+        let session = try EngineSession(checkpoint: tiny)
+        let note = try session.start(
+            prime: "The ", samplers: [SamplerSettings(method: .beam, beamWidth: 80)], randomSeed: 1,
+            shouldContinue: { true })
+        #expect(note == "beam width 80 capped to the 50 characters of the vocabulary")
+    }
+}
