@@ -80,4 +80,35 @@ struct PlaySteerTmuxTests {
         screen = try tmux.wait("exit") { s in s.contains("EXIT=0") && s.contains { $0.contains("icanon") } }
         try expectRestored(tmux, screen)
     }
+
+    @Test(
+        "Ctrl-L twice: four streams at 120×36, labelled, with a beam's score, all streaming; Ctrl-C restores",
+        .enabled(if: TmuxSession.installed, "tmux is not installed (scripts/install-deps installs it)"),
+        .timeLimit(.minutes(2)))
+    func fourStreams() throws {
+        let folder = try playCheckpointFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let binary = try CharRNNBinary.path()
+        let tmux = try TmuxSession(
+            command: "'\(binary)' play --checkpoint a.safetensors --prime 'The ' --seed 5;"
+                + " echo EXIT=$?; stty -a; sleep 120",
+            width: 120, height: 36, folder: folder)
+        defer { tmux.kill() }
+        try tmux.wait("streaming", seconds: 30) { firstStreamRow($0).count > 8 }
+        try tmux.keys("C-l", "C-l")
+        let screen = try tmux.wait("four streams") { s in
+            s[1].contains("greedy") && s[1].contains("beam 5 · ln p -") && s[1].contains("T=0.50")
+                && s[1].contains("T=1.00") && s[2].split(separator: "│").count == 4
+        }
+        // Every column has text after the prime, and its bars (or the beam's note).
+        let columns = screen[2].split(separator: "│").map { $0.trimmingCharacters(in: .whitespaces) }
+        #expect(columns.allSatisfy { $0.hasPrefix("The ") })
+        #expect(screen.joined().contains("best beam so far"))
+        try tmux.wait("more text") { s in
+            s[2].split(separator: "│").map { $0.trimmingCharacters(in: .whitespaces) }.allSatisfy { $0.count > 8 }
+        }
+        try tmux.keys("C-c")
+        let end = try tmux.wait("exit") { s in s.contains("EXIT=0") && s.contains { $0.contains("icanon") } }
+        try expectRestored(tmux, end)
+    }
 }
