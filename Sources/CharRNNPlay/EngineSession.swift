@@ -12,6 +12,11 @@ public final class EngineSession: PlaySession {
     /// The beam search of each beam stream (nil for the others); its `GenerationSession` stream
     /// is a greedy placeholder that never steps.
     private var searches: [BeamSearch?] = []
+    /// The second checkpoint (`loadVersus`), and the two models on the running prime: then
+    /// stream 0 is the first model's and stream 1 the second's.
+    private var versus: (model: CharRNNModel, description: ModelDescription)?
+    private var comparison: ModelComparison?
+    private var lastComparisonStep: ModelComparison.Step?
 
     private static let ln2 = Float(0.693_147_18)
 
@@ -38,7 +43,14 @@ public final class EngineSession: PlaySession {
         guard let report = session.prime(with: prime, shouldContinue: shouldContinue) else {
             throw PrimingInterrupted()
         }
-        let notes = [report.warning] + startSearches()
+        var notes = [report.warning] + startSearches()
+        if let versus, samplers.count == 2 {
+            let both = try ModelComparison(
+                session.model, versus.model, settings: samplers[0], seed: randomSeed, topCount: TopEntries.capacity,
+                compute: compute)
+            notes = [both.prime(with: prime).second.warning.map { versus.description.name + ": " + $0 }] + notes
+            comparison = both
+        }
         let shown = notes.compactMap { $0 }
         return shown.isEmpty ? nil : shown.joined(separator: "; ")
     }
@@ -52,6 +64,8 @@ public final class EngineSession: PlaySession {
         }
         drawnWith = samplers
         searches = samplers.map { _ in nil }
+        comparison = nil
+        lastComparisonStep = nil
     }
 
     /// After priming: a search for each beam stream; a note for each width the vocabulary caps.
@@ -68,17 +82,26 @@ public final class EngineSession: PlaySession {
 
     public func update(stream: Int, settings: SamplerSettings) throws {
         if bestBeam(stream: stream) != nil { return }  // a beam keeps its width
-        try session.update(settings: settings, stream: stream)
+        let (engine, index) = engineStream(stream)
+        try engine.update(settings: settings, stream: index)
     }
 
     public func step(stream: Int) throws -> GeneratedCharacter {
         if searches.indices.contains(stream), let search = searches[stream] {
             return GeneratedCharacter(symbol: search.step().text.unicodeScalars.last, surprisal: 0)
         }
-        let report = session.step(stream: stream)
-        drawnWith[stream] = session.streams[stream].settings
+        let (engine, index) = engineStream(stream)
+        let report: StepReport
+        if let comparison {
+            // Both models step together (for their KL) when the first one's stream asks.
+            if stream == 0 { lastComparisonStep = comparison.step() }
+            report = stream == 0 ? lastComparisonStep!.first : lastComparisonStep!.second
+        } else {
+            report = engine.step(stream: index)
+        }
+        drawnWith[stream] = engine.streams[index].settings
         return GeneratedCharacter(
-            symbol: session.vocabulary.scalar(of: report.token), surprisal: report.surprisalAtT1 / EngineSession.ln2)
+            symbol: engine.vocabulary.scalar(of: report.token), surprisal: report.surprisalAtT1 / EngineSession.ln2)
     }
 
     public func bestBeam(stream: Int) -> BeamSearch.Beam? {
@@ -86,21 +109,28 @@ public final class EngineSession: PlaySession {
     }
 
     public func lastDistribution(stream: Int, count: Int) -> DistributionView? {
-        guard session.streams.indices.contains(stream), bestBeam(stream: stream) == nil, let report = session.streams[stream].lastReport else {
-            return nil
-        }
-        return view(report.distribution, settings: drawnWith[stream], count: count, chosen: report.token)
+        let (engine, index) = engineStream(stream)
+        guard engine.streams.indices.contains(index), bestBeam(stream: stream) == nil,
+            let report = engine.streams[index].lastReport
+        else { return nil }
+        return DistributionView(
+            report.distribution, vocabulary: engine.vocabulary, settings: drawnWith[stream], count: count,
+            chosen: report.token)
     }
 
     public func nextDistribution(stream: Int, count: Int) -> DistributionView? {
-        guard session.streams.indices.contains(stream), bestBeam(stream: stream) == nil else { return nil }
-        let settings = session.streams[stream].settings
-        return view(session.nextDistribution(stream: stream), settings: settings, count: count, chosen: nil)
+        let (engine, index) = engineStream(stream)
+        guard engine.streams.indices.contains(index), bestBeam(stream: stream) == nil else { return nil }
+        return DistributionView(
+            engine.nextDistribution(stream: index), vocabulary: engine.vocabulary,
+            settings: engine.streams[index].settings, count: count, chosen: nil)
     }
 
     public func reset() {
         session.resetAll()
         searches = []
+        comparison = nil
+        lastComparisonStep = nil
     }
 
     public func read(_ text: [Unicode.Scalar]) throws -> (reading: ProgressiveReading, skipped: Int) {
@@ -143,9 +173,22 @@ public final class EngineSession: PlaySession {
         return steering
     }
 
-    private func view(
-        _ d: NextCharacterDistribution, settings: SamplerSettings, count: Int, chosen: Int?
-    ) -> DistributionView {
-        DistributionView(d, vocabulary: session.vocabulary, settings: settings, count: count, chosen: chosen)
+    public var versusModel: ModelDescription? { versus?.description }
+
+    public func loadVersus(checkpoint path: String?) throws {
+        guard let path else {
+            versus = nil
+            return
+        }
+        let network = try CharRNNModel.load(path: path)
+        versus = (network, ModelDescription(name: CheckpointCycle.displayName(path), config: network.config))
+    }
+
+    public var lastKLDivergenceBits: Double? { comparison == nil ? nil : lastComparisonStep?.klDivergenceBits }
+
+    /// The engine session and stream index behind a play stream.
+    private func engineStream(_ stream: Int) -> (GenerationSession, Int) {
+        guard let comparison else { return (session, stream) }
+        return (stream == 0 ? comparison.first : comparison.second, 0)
     }
 }

@@ -74,6 +74,8 @@ public enum PlayAction: Equatable, Sendable {
     case toggleSideBySide
     /// Side by side with the next of `PlayState.layoutPresets`.
     case nextLayout
+    /// The next checkpoint of the folder beside the current one on the same prime, or back to one.
+    case toggleVersus
     case togglePause
     case stepOnce
     case toggleTint
@@ -158,6 +160,7 @@ public enum KeyMap {
             case "r": return .reset
             case "g": return .toggleSideBySide
             case "l": return .nextLayout
+            case "v": return .toggleVersus
             case "p": return .togglePause
             case "n": return .stepOnce
             case "t": return .toggleTint
@@ -257,6 +260,7 @@ public enum KeyMap {
         ("Ctrl-R", "reset the hidden state and the text"),
         ("Ctrl-G", "greedy | sampled side by side (or the Ctrl-L layout); again: one stream"),
         ("Ctrl-L", "next side-by-side layout: greedy | beam 5 | T=0.5 | T=1.0, …; a beam shows its best so far"),
+        ("Ctrl-V", "the next checkpoint beside this one, same prime and settings, KL per step; again: one model"),
         ("Ctrl-P", "pause / resume"),
         ("Ctrl-N", "one character while paused"),
         ("Ctrl-T", "tint text by surprisal (legend in the prime line)"),

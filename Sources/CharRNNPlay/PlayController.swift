@@ -52,7 +52,7 @@ public final class PlayController {
 
     let fixedRandomSeed: UInt64?
     private let clock: () -> Double
-    private let listCheckpoints: (String) -> [String]
+    let listCheckpoints: (String) -> [String]
     private var rate = RateMeter()
     private var credit = 0.0
     private var lastAdvance: Double?
@@ -175,6 +175,8 @@ public final class PlayController {
             continueFromCursor()
         case .steer(let command):
             steer(command)
+        case .toggleVersus:
+            toggleVersus()
         }
     }
 

@@ -29,6 +29,18 @@ public protocol PlaySession: AnyObject {
     /// in any place (`bestBeam`).
     func step(stream: Int) throws -> GeneratedCharacter
 
+    /// The second checkpoint, run beside the first on the same prime with the same settings
+    /// whenever two streams start; nil when there is none.
+    var versusModel: ModelDescription? { get }
+
+    /// Loads the second checkpoint (nil: none). On failure it throws a one-line error and nothing
+    /// changes. Streams must be started again afterwards.
+    func loadVersus(checkpoint path: String?) throws
+
+    /// With a second checkpoint: KL(first ‖ second) in bits between the two models' next-character
+    /// distributions (T = 1) at the last step; nil before a step or without one.
+    var lastKLDivergenceBits: Double? { get }
+
     /// A beam-search stream's best beam so far (its text after the prime and its score); nil for
     /// other streams.
     func bestBeam(stream: Int) -> BeamSearch.Beam?

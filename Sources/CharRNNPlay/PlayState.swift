@@ -26,6 +26,8 @@ public struct PlayState: Equatable, Sendable {
     public var speedIndex = PlayState.defaultSpeedIndex
     public var paused = false
     public var sideBySide = false
+    /// A second checkpoint runs beside the first (the session holds it), with the same settings.
+    public var versus = false
     /// Which of `layoutPresets` side by side shows.
     public var layoutPreset = 0
     public var tint = false
@@ -68,7 +70,9 @@ public struct PlayState: Equatable, Sendable {
     public static let layoutPresets = ["greedy,sampled", "greedy,beam:5,t0.5,t1.0", "sampled,t0.5,t1.0", "greedy,beam:5"]
 
     /// Sampler settings per stream: the chosen ones alone, or the preset's side by side.
-    public var samplers: [SamplerSettings] { sideBySide ? sideBySideStreams.map(\.settings) : [sampler] }
+    public var samplers: [SamplerSettings] {
+        versus ? [sampler, sampler] : sideBySide ? sideBySideStreams.map(\.settings) : [sampler]
+    }
 
     /// Labels of the streams in side-by-side mode: "greedy", "beam 5", "T=0.50", "sampled T=0.80".
     public var streamLabels: [String] { sideBySide ? sideBySideStreams.map(\.label) : [] }
@@ -148,6 +152,8 @@ public struct PlayState: Equatable, Sendable {
         case .toggleSideBySide:
             sideBySide.toggle()
             return activePrime.map { [.start(prime: $0)] } ?? []
+        case .toggleVersus:
+            return [.toggleVersus]
         case .nextLayout:
             layoutPreset = sideBySide ? (layoutPreset + 1) % PlayState.layoutPresets.count : layoutPreset
             sideBySide = true
@@ -271,4 +277,6 @@ public enum PlayEffect: Equatable, Sendable {
     case continueFromCursor
     /// Enter, leave or act in steer mode.
     case steer(SteerCommand)
+    /// Load the next checkpoint of the folder as the second model, or drop the second model.
+    case toggleVersus
 }

@@ -21,14 +21,15 @@ public enum PlayView {
         let steer = state.mode == .steer ? c.steer : nil
         guard
             let layout = Layout(
-                width: width, height: height, sideBySide: state.sideBySide && document == nil && steer == nil,
+                width: width, height: height,
+                sideBySide: (state.sideBySide || state.versus) && document == nil && steer == nil,
                 barCount: state.barCount, columns: state.samplers.count)
         else {
             drawTooSmall(into: &frame, widths: widths)
             return frame
         }
         let wrappedNotice = drawStatus(c, into: &frame, rect: layout.status, widths: widths)
-        let labels = state.streamLabels
+        let labels = versusLabels(c) ?? state.streamLabels
         if let document { ReadView.draw(c, document, layout: layout, into: &frame, widths: widths) }
         if let steer { SteerView.draw(c, steer, layout: layout, into: &frame, widths: widths) }
         for (i, pane) in layout.streams.enumerated() where i < c.texts.count && document == nil && steer == nil {
@@ -122,6 +123,14 @@ public enum PlayView {
         }
         fields.append(.init([state.speedText], priority: 1))
         return StatusLine(fields)
+    }
+
+    /// With a second checkpoint: each model's name, the second with the KL divergence of the
+    /// last step ("b · KL 0.12 bits").
+    static func versusLabels(_ c: PlayController) -> [String]? {
+        guard c.state.versus, let versus = c.session.versusModel else { return nil }
+        let kl = c.session.lastKLDivergenceBits.map { " · KL " + NumberText.fixed($0, decimals: 3) + " bits" }
+        return [c.session.model.name, versus.name + (kl ?? "")]
     }
 
     /// The checkpoint's name stays beside a notice, after the essential fields.

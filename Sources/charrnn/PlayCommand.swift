@@ -66,6 +66,12 @@ struct PlayCommand: ParsableCommand {
             (characters outside the vocabulary are left out and counted).
             """)
     var read: String?
+    @Option(
+        help: """
+            A second checkpoint beside the first on the same prime and settings, each with its bars, the KL \
+            divergence of their next-character distributions per step (Ctrl-V: the folder's next).
+            """)
+    var versus: String?
 
     func validate() throws {
         try CLI.reportingErrors {
@@ -91,12 +97,17 @@ struct PlayCommand: ParsableCommand {
             if let read, let text, text.count < 2 {
                 throw CharRNNError("\(read): a text to read needs at least 2 characters, has \(text.count)")
             }
+            let second = try versus.map { try ShippedCheckpoints.resolve($0) }
             guard isatty(0) == 1, CLI.standardOutputIsTerminal else {
                 try streamPlainly(checkpoint: path, settings: settings)
                 return .quit
             }
             let session = try EngineSession(checkpoint: path, compute: .forCommand(training: false))
-            let state = PlayState(primeLine: prime ?? "", sampler: settings)
+            var state = PlayState(primeLine: prime ?? "", sampler: settings)
+            if let second {
+                try session.loadVersus(checkpoint: second)
+                state.versus = true
+            }
             let controller = PlayController(
                 session: session, state: state, checkpoint: path, checkpointFolder: checkpoints,
                 randomSeed: sampling.seed, clock: PlayLoop.monotonicSeconds)
@@ -123,6 +134,7 @@ struct PlayCommand: ParsableCommand {
 
     /// Not a terminal: what `generate` prints for the same flags, and a newline.
     private func streamPlainly(checkpoint: String, settings: SamplerSettings) throws {
+        if versus != nil { throw CharRNNError("play --versus needs a terminal: use charrnn generate --versus") }
         if settings.method == .beam {
             throw CharRNNError(
                 "play does not run beam search yet without a terminal: use charrnn generate --sampler beam")

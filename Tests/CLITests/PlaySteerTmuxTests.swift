@@ -111,4 +111,49 @@ struct PlaySteerTmuxTests {
         let end = try tmux.wait("exit") { s in s.contains("EXIT=0") && s.contains { $0.contains("icanon") } }
         try expectRestored(tmux, end)
     }
+
+    @Test(
+        "play --versus: both models side by side with the KL per step",
+        .enabled(if: TmuxSession.installed, "tmux is not installed (scripts/install-deps installs it)"),
+        .timeLimit(.minutes(2)))
+    func versus() throws {
+        let folder = try playCheckpointFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try FileManager.default.copyItem(
+            atPath: CharRNNBinary.fixture("tiny-lstm.safetensors"), toPath: folder + "/lstm.safetensors")
+        let binary = try CharRNNBinary.path()
+        let tmux = try TmuxSession(
+            command: "'\(binary)' play --checkpoint a.safetensors --versus lstm.safetensors --prime 'The ' --seed 5;"
+                + " echo EXIT=$?; stty -a; sleep 120",
+            width: 100, height: 30, folder: folder)
+        defer { tmux.kill() }
+        try tmux.wait("both models", seconds: 30) { s in
+            s[1].contains(" a ") && s[1].contains(" lstm · KL ") && s[2].split(separator: "│").count == 2
+        }
+        try tmux.keys("C-c")
+        let end = try tmux.wait("exit") { s in s.contains("EXIT=0") && s.contains { $0.contains("icanon") } }
+        try expectRestored(tmux, end)
+    }
+
+    @Test(
+        "play --versus with a broken checkpoint, or without a terminal: one line, non-zero exit",
+        .enabled(if: TmuxSession.installed, "tmux is not installed (scripts/install-deps installs it)"),
+        .timeLimit(.minutes(1)))
+    func badVersus() throws {
+        let gru = CharRNNBinary.fixture("tiny-gru.safetensors")
+        let run = try charrnn(["play", "--checkpoint", gru, "--prime", "a", "--length", "3", "--versus", gru])
+        #expect(run.status != 0)
+        #expect(run.stderr.split(separator: "\n").count == 1 && run.stderr.contains("play --versus needs a terminal"))
+
+        let folder = try playCheckpointFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let binary = try CharRNNBinary.path()
+        let tmux = try TmuxSession(
+            command: "'\(binary)' play --checkpoint a.safetensors --versus c-broken.safetensors; echo EXIT=$?; sleep 60",
+            width: 100, height: 30, folder: folder)
+        defer { tmux.kill() }
+        let screen = try tmux.wait("the error", seconds: 30) { $0.contains("EXIT=1") }
+        #expect(screen.filter { $0.hasPrefix("charrnn: ") }.count == 1)
+        #expect(screen.contains { $0.hasPrefix("charrnn: ") && $0.contains("c-broken.safetensors") })
+    }
 }

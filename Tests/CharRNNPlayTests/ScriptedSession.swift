@@ -80,6 +80,14 @@ final class ScriptedSession: PlaySession {
 
     func bestBeam(stream: Int) -> BeamSearch.Beam? { nil }
 
+    private(set) var versusModel: ModelDescription?
+    var lastKLDivergenceBits: Double? { versusModel == nil || positions.isEmpty ? nil : 0.25 }
+
+    func loadVersus(checkpoint path: String?) throws {
+        if let path, let message = brokenCheckpoints[path] { throw CharRNNError(message) }
+        versusModel = path.map { ModelDescription(name: CheckpointCycle.displayName($0), config: model.config) }
+    }
+
     func lastDistribution(stream: Int, count: Int) -> DistributionView? {
         guard positions.indices.contains(stream), positions[stream] > 0 else { return nil }
         let chosen = script[(positions[stream] - 1) % script.count]

@@ -337,3 +337,68 @@ struct LayoutPresetTests {
         #expect(note == "beam width 80 capped to the 50 characters of the vocabulary")
     }
 }
+
+/// Two checkpoints side by side on the same prime.
+@Suite("Versus")
+struct VersusTests {
+    let clock = ManualClock()
+
+    @Test("Ctrl-V puts the folder's next checkpoint beside the first; a broken one shows its error, the first stays")
+    func toggling() {
+        let session = ScriptedSession()
+        session.brokenCheckpoints["/m/b.safetensors"] = "b.safetensors: not a checkpoint"
+        var files = ["/m/a.safetensors", "/m/b.safetensors", "/m/c.safetensors"]
+        let c = PlayController(
+            session: session, state: PlayState(primeLine: "a"), checkpoint: "/m/a.safetensors", clock: clock.read,
+            listCheckpoints: { _ in files })
+        c.handle(.enter)
+        c.handle(.control("v"))
+        #expect(!c.state.versus && session.versusModel == nil && c.texts.count == 1)
+        #expect(c.currentNotice?.text == "b.safetensors: not a checkpoint" && c.currentNotice?.isError == true)
+        #expect(c.checkpoints.current == "/m/a.safetensors", "the first model stays")
+        files.remove(at: 1)
+        c.handle(.control("v"))
+        #expect(c.state.versus && session.versusModel?.name == "c" && c.texts.count == 2)
+        #expect(session.starts.last?.samplers.count == 2, "started again with two streams")
+        c.handle(.control("p"))
+        c.handle(.control("n"))
+        let label = PlayView.frame(c, width: 100, height: 24).lines()[1]
+        #expect(label.contains(" tiny") && label.contains(" c · KL 0.250 bits"))
+        c.handle(.control("v"))
+        #expect(!c.state.versus && session.versusModel == nil && c.texts.count == 1)
+    }
+
+    @Test("two models on one prime write what each writes alone; KL is the engine's, 0 against itself")
+    func engine() throws {
+        let gru = EngineSessionTests.fixtures + "tiny-gru.safetensors"
+        let lstm = EngineSessionTests.fixtures + "tiny-lstm.safetensors"
+        let settings = SamplerSettings(temperature: 0.9)
+        func alone(_ path: String) throws -> String {
+            let s = try EngineSession(checkpoint: path)
+            _ = try s.start(prime: "The ", samplers: [settings], randomSeed: 4, shouldContinue: { true })
+            return String(String.UnicodeScalarView(try (0..<30).map { _ in try s.step(stream: 0).symbol! }))
+        }
+        let session = try EngineSession(checkpoint: gru)
+        try session.loadVersus(checkpoint: lstm)
+        _ = try session.start(prime: "The ", samplers: [settings, settings], randomSeed: 4, shouldContinue: { true })
+        #expect(session.lastKLDivergenceBits == nil)
+        var texts = ["", ""]
+        var kl: [Double] = []
+        for _ in 0..<30 {
+            for i in 0..<2 { texts[i].unicodeScalars.append(try session.step(stream: i).symbol!) }
+            kl.append(try #require(session.lastKLDivergenceBits))
+        }
+        #expect(texts == [try alone(gru), try alone(lstm)])
+        #expect(kl.allSatisfy { $0 > 0 && $0.isFinite })
+        #expect(session.nextDistribution(stream: 1, count: 5) != session.nextDistribution(stream: 0, count: 5))
+
+        try session.loadVersus(checkpoint: gru)
+        _ = try session.start(prime: "The ", samplers: [settings, settings], randomSeed: 4, shouldContinue: { true })
+        for _ in 0..<10 {
+            for i in 0..<2 { _ = try session.step(stream: i) }
+            #expect(session.lastKLDivergenceBits == 0)
+        }
+        #expect(throws: (any Error).self) { try session.loadVersus(checkpoint: "/nonexistent.safetensors") }
+        #expect(session.versusModel?.name == "tiny-gru", "a failed load keeps the second model")
+    }
+}
