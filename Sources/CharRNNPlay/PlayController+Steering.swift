@@ -76,13 +76,18 @@ extension PlayController {
             .streams.first
     }
 
-    /// Pauses and steers the sampled stream (the last one) from its text so far: its last
+    /// Pauses and steers the sampled stream (the last one that is not a beam search) from its text so far: its last
     /// `steerReplayLimit` generated characters can be gone back through, the text before them
     /// (at most `PlayState.primeLimit` characters of it) is the steering session's prime.
     private func enterSteering() {
-        guard let prime = state.activePrime, let text = texts.last, let settings = state.samplers.last else {
+        guard let prime = state.activePrime, !texts.isEmpty else {
             return say("nothing to steer yet: type a prime and press Enter", error: false)
         }
+        guard let stream = state.samplers.lastIndex(where: { $0.method != .beam }), stream < texts.count else {
+            return say("a beam search cannot be steered: steer a sampled stream", error: false)
+        }
+        let text = texts[stream]
+        let settings = state.samplers[stream]
         let generated = text.characters.filter { !$0.isPrime }
         let replay = generated.suffix(PlayController.steerReplayLimit).map(\.symbol)
         // Everything kept when the stream dropped its oldest characters; else the prime and the

@@ -57,6 +57,26 @@ struct SteerModeTests {
         #expect(c.currentNotice?.text.contains("nothing to steer") == true)
     }
 
+    @Test("F2 steers the last stream that is not a beam search; beams alone cannot be steered")
+    func beamsNotSteered() throws {
+        let session = try EngineSession(checkpoint: tiny)
+        var state = PlayState(primeLine: "The ", sampler: SamplerSettings(method: .beam, beamWidth: 3))
+        let c = PlayController(session: session, state: state, checkpoint: tiny, randomSeed: 5, clock: clock.read)
+        c.handle(.enter)
+        c.handle(.function(2))
+        #expect(c.state.mode == .write && c.currentNotice?.text == "a beam search cannot be steered: steer a sampled stream")
+        state = PlayState(primeLine: "The ")
+        state.sideBySide = true
+        state.layoutPreset = 1  // greedy | beam 5 | T=0.5 | T=1.0
+        let four = PlayController(session: session, state: state, checkpoint: tiny, randomSeed: 5, clock: clock.read)
+        four.handle(.enter)
+        four.handle(.control("p"))
+        four.handle(.control("n"))
+        four.handle(.function(2))
+        #expect(four.state.mode == .steer && four.steer?.session.stream.settings.temperature == 1)
+        #expect(four.steer?.session.branch.text == String(four.texts[3].text.dropFirst(4)))
+    }
+
     @Test("a session that cannot steer shows its error and the streams go on")
     func steeringFails() {
         let c = PlayController(
