@@ -67,7 +67,9 @@ public struct PlayState: Equatable, Sendable {
 
     /// The streams side by side, as `StreamSpec` lists (`sampled`: the chosen settings, which
     /// Up/Down change); Ctrl-L cycles through them.
-    public static let layoutPresets = ["greedy,sampled", "greedy,beam:5,t0.5,t1.0", "sampled,t0.5,t1.0", "greedy,beam:5"]
+    public static let layoutPresets = [
+        "greedy,sampled", "greedy,beam:5,t0.5,t1.0", "sampled,t0.5,t1.0", "greedy,beam:5",
+    ]
 
     /// Sampler settings per stream: the chosen ones alone, or the preset's side by side.
     public var samplers: [SamplerSettings] {

@@ -35,7 +35,9 @@ public enum PlayView {
         for (i, pane) in layout.streams.enumerated() where i < c.texts.count && document == nil && steer == nil {
             let repeating = c.texts[i].repeatingPeriod != nil
             if let label = pane.label, i < labels.count {
-                let score = c.session.bestBeam(stream: i).map { " · ln p " + NumberText.fixed($0.logProbability, decimals: 1) }
+                let score = c.session.bestBeam(stream: i).map {
+                    " · ln p " + NumberText.fixed($0.logProbability, decimals: 1)
+                }
                 frame.put(
                     widths.fit(" " + labels[i] + (score ?? ""), columns: label.width), row: label.row,
                     column: label.column, style: .label, widths: widths)
@@ -61,7 +63,9 @@ public enum PlayView {
                 ).draw(into: &frame, at: bars, widths: widths)
             }
         }
-        if document == nil, steer == nil, !state.running, c.texts.allSatisfy(\.isEmpty), let first = layout.streams.first {
+        if document == nil, steer == nil, !state.running, c.texts.allSatisfy(\.isEmpty),
+            let first = layout.streams.first
+        {
             frame.put(
                 " Type a prime and press Enter.  F1: keys", row: first.text.row, column: first.text.column,
                 style: .dim, widths: widths)

@@ -30,7 +30,10 @@ struct PlayCommand: ParsableCommand {
             before the end starts a branch, Up/Down switch branches, b shows the branch tree, w/W save \
             this branch/all branches, Enter streams on from the cursor, F2/Esc go back. Ctrl-L cycles \
             side-by-side layouts of up to four streams (greedy | beam 5 | T=0.5 | T=1.0, …); a beam \
-            stream shows its best beam so far, redrawn each step, with its log-probability. When standard input or output is not a terminal, or TERM names one \
+            stream shows its best beam so far, redrawn each step, with its log-probability. --versus CKPT \
+            (or Ctrl-V: the folder's next checkpoint) runs a second model beside the first on the same \
+            prime, each with its bars, and the KL divergence of their distributions per step. When \
+            standard input or output is not a terminal, or TERM names one \
             that cannot move the cursor (dumb, unknown), prints what \
             `charrnn generate` prints for the same flags (the prime, then --length generated \
             characters), and a newline. Defaults that differ from generate's: --temperature \

@@ -149,7 +149,8 @@ struct PlaySteerTmuxTests {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let binary = try CharRNNBinary.path()
         let tmux = try TmuxSession(
-            command: "'\(binary)' play --checkpoint a.safetensors --versus c-broken.safetensors; echo EXIT=$?; sleep 60",
+            command:
+                "'\(binary)' play --checkpoint a.safetensors --versus c-broken.safetensors; echo EXIT=$?; sleep 60",
             width: 100, height: 30, folder: folder)
         defer { tmux.kill() }
         let screen = try tmux.wait("the error", seconds: 30) { $0.contains("EXIT=1") }

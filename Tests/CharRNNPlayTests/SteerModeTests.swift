@@ -64,7 +64,9 @@ struct SteerModeTests {
         let c = PlayController(session: session, state: state, checkpoint: tiny, randomSeed: 5, clock: clock.read)
         c.handle(.enter)
         c.handle(.function(2))
-        #expect(c.state.mode == .write && c.currentNotice?.text == "a beam search cannot be steered: steer a sampled stream")
+        #expect(
+            c.state.mode == .write && c.currentNotice?.text == "a beam search cannot be steered: steer a sampled stream"
+        )
         state = PlayState(primeLine: "The ")
         state.sideBySide = true
         state.layoutPreset = 1  // greedy | beam 5 | T=0.5 | T=1.0
@@ -164,7 +166,8 @@ struct SteerModeTests {
         c.handle(.left)
         let s = c.steer!.session
         let original = s.branch.text
-        let next = original.unicodeScalars[original.unicodeScalars.index(original.unicodeScalars.startIndex, offsetBy: 10)]
+        let next = original.unicodeScalars[
+            original.unicodeScalars.index(original.unicodeScalars.startIndex, offsetBy: 10)]
         // A candidate other than the character the branch has there.
         let bars = try #require(c.steerBars)
         let other = try #require(bars.candidates.firstIndex { $0.symbol != next })
