@@ -83,7 +83,9 @@ extension PlayController {
         guard let prime = state.activePrime, !texts.isEmpty else {
             return say("nothing to steer yet: type a prime and press Enter", error: false)
         }
-        guard let stream = state.samplers.lastIndex(where: { $0.method != .beam }), stream < texts.count else {
+        // Beside a second checkpoint, the first model's stream (the steering session runs it).
+        let candidates = state.versus ? [0] : Array(state.samplers.indices)
+        guard let stream = candidates.last(where: { state.samplers[$0].method != .beam }), stream < texts.count else {
             return say("a beam search cannot be steered: steer a sampled stream", error: false)
         }
         let text = texts[stream]

@@ -19,7 +19,7 @@ private func position(_ screen: [String]) -> (cursor: Int, length: Int)? {
 @Suite("charrnn play steer mode in tmux", .serialized)
 struct PlaySteerTmuxTests {
     @Test(
-        "F2 pauses, a digit appends its candidate, Left then a digit branches, b lists both, Enter resumes, Ctrl-C restores",
+        "F2 pauses, a digit appends its candidate, Left then a digit branches, b lists both, Enter resumes, Ctrl-C",
         .enabled(if: TmuxSession.installed, "tmux is not installed (scripts/install-deps installs it)"),
         .timeLimit(.minutes(2)))
     func steering() throws {

@@ -421,7 +421,15 @@ struct VersusTests {
             for i in 0..<2 { _ = try session.step(stream: i) }
             #expect(session.lastKLDivergenceBits == 0)
         }
-        #expect(throws: (any Error).self) { try session.loadVersus(checkpoint: "/nonexistent.safetensors") }
+        let c = PlayController(
+            session: session, state: PlayState(primeLine: "The "), checkpoint: gru, randomSeed: 4, clock: clock.read)
+        c.state.versus = true
+        c.handle(.enter)
+        c.handle(.control("p"))
+        for _ in 0..<6 { c.handle(.control("n")) }
+        c.handle(.function(2))
+        #expect(c.steer?.session.branch.text == String(c.texts[0].text.dropFirst(4)), "steers the first model's stream")
+                #expect(throws: (any Error).self) { try session.loadVersus(checkpoint: "/nonexistent.safetensors") }
         #expect(session.versusModel?.name == "tiny-gru", "a failed load keeps the second model")
     }
 }
