@@ -14,7 +14,8 @@ public enum FunctionKeyBar {
 
     /// The entries of a mode, in order: one line each.
     public static func entries(for mode: PlayMode) -> [Entry] {
-        [
+        if mode == .steer { return steerEntries }
+        return [
             Entry("F1", "Help"),
             Entry("F3", mode == .read ? "Write" : "Read"),
             Entry("F10", "Quit"),
@@ -22,8 +23,14 @@ public enum FunctionKeyBar {
         ]
             + (mode == .read
                 ? [Entry("/", "Search"), Entry("c", "Continue"), Entry("t", "Tint"), Entry("Tab", "Model")]
-                : [])
+                : [Entry("F2", "Steer")])
     }
+
+    static let steerEntries = [
+        Entry("F1", "Help"), Entry("F2", "Write"), Entry("F10", "Quit"), Entry("1-9", "Pick"),
+        Entry("←→", "Rewind"), Entry("Space", "Sample"), Entry("↑↓", "Branch"), Entry("b", "Tree"),
+        Entry("Enter", "Resume"), Entry("w", "Save"),
+    ]
 
     /// The parts to draw, with their styles, in at most `columns` columns.
     public static func parts(for mode: PlayMode, columns: Int, widths: ColumnWidth = .standard)

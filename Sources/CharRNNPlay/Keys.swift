@@ -72,6 +72,10 @@ public enum PlayAction: Equatable, Sendable {
     case nextCheckpoint, previousCheckpoint
     case reset
     case toggleSideBySide
+    /// Side by side with the next of `PlayState.layoutPresets`.
+    case nextLayout
+    /// The next checkpoint of the folder beside the current one on the same prime, or back to one.
+    case toggleVersus
     case togglePause
     case stepOnce
     case toggleTint
@@ -94,6 +98,8 @@ public enum PlayAction: Equatable, Sendable {
     /// F4: tint the text by a hidden unit, or stop; F5–F9: another unit.
     case toggleUnits
     case moveUnit(UnitMove)
+    /// F2 and the keys of steer mode.
+    case steer(SteerCommand)
 }
 
 /// Where a read-mode key moves the cursor.
@@ -116,6 +122,7 @@ public enum KeyMap {
         if prompting, !pasting { return promptAction(for: key) }
         if !pasting, let action = unitAction(for: key, units: units) { return action }
         if mode == .read, !pasting { return readAction(for: key, helpShown: helpShown) }
+        if mode == .steer, !pasting { return steerAction(for: key, helpShown: helpShown) }
         if pasting {
             switch key {
             case .character(let s): return .insert(s)
@@ -147,6 +154,7 @@ public enum KeyMap {
         case .tab: return .nextCheckpoint
         case .backTab: return .previousCheckpoint
         case .function(1): return .toggleHelp
+        case .function(2): return .steer(.enter)
         case .function(3): return .toggleMode
         case .function(10): return .quit
         case .function, .home, .end: return nil
@@ -157,6 +165,8 @@ public enum KeyMap {
             case "c": return .quit
             case "r": return .reset
             case "g": return .toggleSideBySide
+            case "l": return .nextLayout
+            case "v": return .toggleVersus
             case "p": return .togglePause
             case "n": return .stepOnce
             case "t": return .toggleTint
@@ -235,7 +245,11 @@ public enum KeyMap {
 
     /// The help of a mode: every key it has.
     public static func help(for mode: PlayMode) -> [(keys: String, action: String)] {
-        mode == .read ? readHelp : help
+        switch mode {
+        case .write: help
+        case .read: readHelp
+        case .steer: steerHelp
+        }
     }
 
     /// (keys, what they do) in read mode, in the order the help overlay lists them.
@@ -270,9 +284,12 @@ public enum KeyMap {
         ("Tab  Shift-Tab", "next / previous checkpoint"),
         ("Ctrl-R", "reset the hidden state and the text"),
         ("Ctrl-G", "greedy | sampled side by side"),
+        ("Ctrl-L", "next layout: greedy | beam 5 | T=0.5 | T=1.0, …"),
+        ("Ctrl-V", "next checkpoint beside this one, with KL"),
         ("Ctrl-P", "pause / resume"),
         ("Ctrl-N", "one character while paused"),
         ("Ctrl-T", "tint text by surprisal (legend in the prime line)"),
+        ("F2", "steer: pick characters, rewind, branch"),
         ("F3", "read a text: each character tinted by how the model expected it (asks for a file)"),
         ("F4", "tint by a hidden unit: −1 blue … +1 red"),
         ("F5 F6 F7 F8", "(F4) unit − / +, layer, h ⇄ c"),

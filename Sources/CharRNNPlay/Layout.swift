@@ -39,23 +39,39 @@ public struct Layout: Equatable, Sendable {
     public var separators: [Int]
     public var input: Rect
 
-    /// nil when the terminal is smaller than `minimumWidth` × `minimumHeight`.
-    public init?(width: Int, height: Int, sideBySide: Bool, barCount: Int) {
+    /// Side-by-side columns narrower than this are stacked in rows instead.
+    public static let minimumColumnWidth = 16
+
+    /// nil when the terminal is smaller than `minimumWidth` × `minimumHeight`. Side by side,
+    /// `columns` streams (2 to 4) share the width; when more than two would each be narrower
+    /// than `minimumColumnWidth` they are stacked, each a label row and text, as many as fit.
+    public init?(width: Int, height: Int, sideBySide: Bool, barCount: Int, columns: Int = 2) {
         guard width >= Layout.minimumWidth, height >= Layout.minimumHeight else { return nil }
         status = Rect(row: 0, column: 0, width: width, height: 1)
         input = Rect(row: height - 1, column: 0, width: width, height: 1)
         let body = Rect(row: 1, column: 0, width: width, height: height - 2)
         let wantedBarsHeight = barCount + 1  // title row + one row per bar
-        if sideBySide {
-            // left │ right, with a blank column either side of the separator.
-            let left = (width - 3) / 2
-            let right = width - 3 - left
-            streams = [
-                Layout.column(Rect(row: body.row, column: 0, width: left, height: body.height), wantedBarsHeight),
-                Layout.column(
-                    Rect(row: body.row, column: left + 3, width: right, height: body.height), wantedBarsHeight),
-            ]
-            separators = [left + 1]
+        let n = max(1, columns)
+        // Column widths: a blank column either side of each separator; the last takes the rest.
+        let each = (width - 3 * (n - 1)) / n
+        if sideBySide, n > 2, each < Layout.minimumColumnWidth {
+            let rows = min(n, body.height / 2)
+            let height = body.height / rows
+            streams = (0..<rows).map { i in
+                let top = body.row + i * height
+                return StreamPane(
+                    label: Rect(row: top, column: 0, width: width, height: 1),
+                    text: Rect(row: top + 1, column: 0, width: width, height: height - 1), bars: nil)
+            }
+            separators = []
+        } else if sideBySide {
+            streams = (0..<n).map { i in
+                let columnWidth = i == n - 1 ? width - 3 * (n - 1) - each * (n - 1) : each
+                return Layout.column(
+                    Rect(row: body.row, column: i * (each + 3), width: columnWidth, height: body.height),
+                    wantedBarsHeight)
+            }
+            separators = (1..<n).map { $0 * (each + 3) - 2 }
         } else if width >= 2 * Layout.sideBarsWidth {
             let barsWidth = Layout.sideBarsWidth
             let textWidth = width - barsWidth - 2  // a blank column before the separator

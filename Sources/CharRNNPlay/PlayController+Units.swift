@@ -21,8 +21,12 @@ extension PlayController {
         }
     }
 
-    /// After stream `stream` drew a character: keeps every unit's value after it.
+    /// After stream `stream` drew a character: keeps every unit's value after it. Only streams of
+    /// the current model that step one character at a time have such values: beside a second
+    /// checkpoint (`--versus`) its stream, whose units are another model's, and a beam stream,
+    /// whose text is redrawn whole, are not tinted.
     func recordUnits(stream: Int) {
+        guard session.versusModel == nil || stream == 0, session.bestBeam(stream: stream) == nil else { return }
         let count = unitCount
         let number = texts[stream].generatedCount - 1
         if units.traces.count != texts.count { units.traces = texts.map { _ in UnitTrace(unitCount: count) } }

@@ -37,6 +37,10 @@ public final class PlayController {
     public internal(set) var cursorBars: (view: DistributionView, figures: CharacterReading)?
     /// F4's unit tint: the unit, the values it is drawn from, the ranking.
     public internal(set) var units = UnitTint()
+    /// Steer mode's stream, bars and branch list while steering.
+    public internal(set) var steer: SteerScreen?
+    /// Where steer mode's `w` and `W` write.
+    public var saveFolder = "."
     /// The screen's size, for read mode's row and page moves; the loop sets it every frame.
     public var screenSize = (width: 80, height: 24)
     /// Asked every few hundred characters while a prime is read; false stops it (the loop
@@ -50,13 +54,13 @@ public final class PlayController {
 
     let fixedRandomSeed: UInt64?
     let clock: () -> Double
-    private let listCheckpoints: (String) -> [String]
+    let listCheckpoints: (String) -> [String]
     private var rate = RateMeter()
     private var credit = 0.0
     private var lastAdvance: Double?
     /// Work that waits for the end of a burst of keys: the prime to start from, and the net
     /// number of places to move along the checkpoint cycle.
-    private var pendingStart: String?
+    var pendingStart: String?
     private var pendingCheckpointSteps = 0
     private var lastPasteInput = 0.0
 
@@ -173,6 +177,10 @@ public final class PlayController {
             continueFromCursor()
         case .moveUnit(let move):
             moveUnit(move)
+        case .steer(let command):
+            steer(command)
+        case .toggleVersus:
+            toggleVersus()
         }
     }
 
@@ -269,7 +277,12 @@ public final class PlayController {
     private func stepAll() -> Bool {
         do {
             for i in texts.indices {
-                texts[i].append(try session.step(stream: i))
+                let next = try session.step(stream: i)
+                if let beam = session.bestBeam(stream: i) {
+                    texts[i].replaceGenerated(with: beam.text)
+                } else {
+                    texts[i].append(next)
+                }
                 recordUnits(stream: i)
             }
             return true

@@ -24,8 +24,26 @@ public protocol PlaySession: AnyObject {
     /// settings throw and the old ones stay.
     func update(stream: Int, settings: SamplerSettings) throws
 
-    /// Generates the next character of one stream.
+    /// Generates the next character of one stream. A beam-search stream extends its search by
+    /// one character and returns the last of its best beam, which may differ from the one before
+    /// in any place (`bestBeam`).
     func step(stream: Int) throws -> GeneratedCharacter
+
+    /// The second checkpoint, run beside the first on the same prime with the same settings
+    /// whenever two streams start; nil when there is none.
+    var versusModel: ModelDescription? { get }
+
+    /// Loads the second checkpoint (nil: none). On failure it throws a one-line error and nothing
+    /// changes. Streams must be started again afterwards.
+    func loadVersus(checkpoint path: String?) throws
+
+    /// With a second checkpoint: KL(first ‖ second) in bits between the two models' next-character
+    /// distributions (T = 1) at the last step; nil before a step or without one.
+    var lastKLDivergenceBits: Double? { get }
+
+    /// A beam-search stream's best beam so far (its text after the prime and its score); nil for
+    /// other streams.
+    func bestBeam(stream: Int) -> BeamSearch.Beam?
 
     /// The distribution the stream's last character was drawn from, at the sampler settings it
     /// was drawn with: the `count` most probable candidates and the drawn one.
@@ -61,6 +79,12 @@ public protocol PlaySession: AnyObject {
     /// character of a chunk.
     func unitValues(of reading: ProgressiveReading, in range: Range<Int>, carrying state: inout StreamingState?)
         -> [Float]
+    /// A steering session on the current model with one stream of `settings`, primed with
+    /// `prime`, then given the characters of `text` one by one (nil: `[UNK]`; characters outside
+    /// the vocabulary are left out), so that the cursor can go back through them.
+    func steer(
+        prime: String, replaying text: [Unicode.Scalar?], settings: SamplerSettings, randomSeed: UInt64
+    ) throws -> SteeringSession
 }
 
 /// `PlaySession.start` stopped priming because its `shouldContinue` said no (Ctrl-C, a signal).

@@ -26,6 +26,10 @@ public struct PlayState: Equatable, Sendable {
     public var speedIndex = PlayState.defaultSpeedIndex
     public var paused = false
     public var sideBySide = false
+    /// A second checkpoint runs beside the first (the session holds it), with the same settings.
+    public var versus = false
+    /// Which of `layoutPresets` side by side shows.
+    public var layoutPreset = 0
     public var tint = false
     /// F4: the text tinted by a hidden unit.
     public var unitTint = false
@@ -63,12 +67,34 @@ public struct PlayState: Equatable, Sendable {
     /// Characters per second, nil for unlimited.
     public var speed: Int? { PlayState.speeds[speedIndex] }
 
-    /// Sampler settings per stream: the chosen ones alone, or greedy beside them.
-    public var samplers: [SamplerSettings] { sideBySide ? [.greedy, sampler] : [sampler] }
+    /// The streams side by side, as `StreamSpec` lists (`sampled`: the chosen settings, which
+    /// Up/Down change); Ctrl-L cycles through them.
+    public static let layoutPresets = [
+        "greedy,sampled", "greedy,beam:5,t0.5,t1.0", "sampled,t0.5,t1.0", "greedy,beam:5",
+    ]
 
-    /// Labels of the streams in side-by-side mode.
-    public var streamLabels: [String] {
-        sideBySide ? ["greedy", "sampled T=" + temperatureText] : []
+    /// Sampler settings per stream: the chosen ones alone, or the preset's side by side.
+    public var samplers: [SamplerSettings] {
+        versus ? [sampler, sampler] : sideBySide ? sideBySideStreams.map(\.settings) : [sampler]
+    }
+
+    /// Labels of the streams in side-by-side mode: "greedy", "beam 5", "T=0.50", "sampled T=0.80".
+    public var streamLabels: [String] { sideBySide ? sideBySideStreams.map(\.label) : [] }
+
+    /// The current preset's streams; when the chosen settings are invalid (the engine will say
+    /// why), greedy | sampled.
+    private var sideBySideStreams: [(label: String, settings: SamplerSettings)] {
+        let sampled = (label: "sampled T=" + temperatureText, settings: sampler)
+        guard let specs = try? StreamSpec.parseList(PlayState.layoutPresets[layoutPreset], base: sampler) else {
+            return [("greedy", .greedy), sampled]
+        }
+        return specs.map { spec in
+            let s = spec.settings
+            if spec.name == "sampled" { return sampled }
+            if s.method == .beam { return ("beam \(s.beamWidth)", s) }
+            if s.isDeterministic { return ("greedy", s) }
+            return ("T=" + NumberText.fixed(Double(s.temperature), decimals: 2), s)
+        }
     }
 
     /// "0.80"
@@ -130,6 +156,12 @@ public struct PlayState: Equatable, Sendable {
         case .toggleSideBySide:
             sideBySide.toggle()
             return activePrime.map { [.start(prime: $0)] } ?? []
+        case .toggleVersus:
+            return [.toggleVersus]
+        case .nextLayout:
+            layoutPreset = sideBySide ? (layoutPreset + 1) % PlayState.layoutPresets.count : layoutPreset
+            sideBySide = true
+            return activePrime.map { [.start(prime: $0)] } ?? []
         case .togglePause:
             paused.toggle()
         case .stepOnce:
@@ -167,6 +199,8 @@ public struct PlayState: Equatable, Sendable {
             unitTint.toggle()
         case .moveUnit(let move):
             return [.moveUnit(move)]
+        case .steer(let command):
+            return [.steer(command)]
         case .submitPrompt, .cancelPrompt:
             break
         }
@@ -201,9 +235,11 @@ public struct PlayState: Equatable, Sendable {
     }
 }
 
-/// The two screens of the UI.
+/// The screens of the UI.
 public enum PlayMode: Equatable, Sendable {
     case write, read
+    /// Streaming paused; the user picks the characters of one stream (`SteerScreen`).
+    case steer
 }
 
 /// What read mode's tint shows.
@@ -249,4 +285,8 @@ public enum PlayEffect: Equatable, Sendable {
     case continueFromCursor
     /// Tint by another hidden unit (F5–F9).
     case moveUnit(UnitMove)
+    /// Enter, leave or act in steer mode.
+    case steer(SteerCommand)
+    /// Load the next checkpoint of the folder as the second model, or drop the second model.
+    case toggleVersus
 }

@@ -18,22 +18,28 @@ public enum PlayView {
         var frame = Frame(width: max(0, width), height: max(0, height))
         let state = c.state
         let document = state.mode == .read ? c.document : nil
+        let steer = state.mode == .steer ? c.steer : nil
         guard
             let layout = Layout(
-                width: width, height: height, sideBySide: state.sideBySide && document == nil,
-                barCount: state.barCount)
+                width: width, height: height,
+                sideBySide: (state.sideBySide || state.versus) && document == nil && steer == nil,
+                barCount: state.barCount, columns: state.samplers.count)
         else {
             drawTooSmall(into: &frame, widths: widths)
             return frame
         }
         let wrappedNotice = drawStatus(c, into: &frame, rect: layout.status, widths: widths)
-        let labels = state.streamLabels
+        let labels = versusLabels(c) ?? state.streamLabels
         if let document { ReadView.draw(c, document, layout: layout, into: &frame, widths: widths) }
-        for (i, pane) in layout.streams.enumerated() where i < c.texts.count && document == nil {
+        if let steer { SteerView.draw(c, steer, layout: layout, into: &frame, widths: widths) }
+        for (i, pane) in layout.streams.enumerated() where i < c.texts.count && document == nil && steer == nil {
             let repeating = c.texts[i].repeatingPeriod != nil
             if let label = pane.label, i < labels.count {
+                let score = c.session.bestBeam(stream: i).map {
+                    " · ln p " + NumberText.fixed($0.logProbability, decimals: 1)
+                }
                 frame.put(
-                    widths.fit(" " + labels[i], columns: label.width), row: label.row,
+                    widths.fit(" " + labels[i] + (score ?? ""), columns: label.width), row: label.row,
                     column: label.column, style: .label, widths: widths)
             }
             drawText(
@@ -52,11 +58,16 @@ public enum PlayView {
                 let distribution = c.distributions[i]
                 // The bars are of the next character until one is drawn from them, then marked.
                 let title = distribution?.chosen.map { "drew " + Glyphs.label($0.symbol, width: widths) } ?? "next"
-                DistributionPane(distribution: distribution, barCount: state.barCount, title: title)
-                    .draw(into: &frame, at: bars, widths: widths)
+                let beam = c.session.bestBeam(stream: i) != nil
+                DistributionPane(
+                    distribution: distribution, barCount: state.barCount, title: beam ? "beam" : title,
+                    emptyText: beam ? "best beam so far, redrawn each step" : "waiting for a prime"
+                ).draw(into: &frame, at: bars, widths: widths)
             }
         }
-        if document == nil, !state.running, c.texts.allSatisfy(\.isEmpty), let first = layout.streams.first {
+        if document == nil, steer == nil, !state.running, c.texts.allSatisfy(\.isEmpty),
+            let first = layout.streams.first
+        {
             frame.put(
                 " Type a prime and press Enter.  F1: keys", row: first.text.row, column: first.text.column,
                 style: .dim, widths: widths)
@@ -75,7 +86,7 @@ public enum PlayView {
                     widths: widths)
             }
         }
-        if document == nil {
+        if document == nil, steer == nil {
             drawInput(
                 state.primeLine, tint: state.tint, units: state.unitTint, into: &frame, rect: layout.input,
                 widths: widths)
@@ -100,6 +111,7 @@ public enum PlayView {
     public static func statusLine(_ c: PlayController) -> StatusLine {
         let state = c.state
         if state.mode == .read, let document = c.document { return ReadView.statusLine(c, document) }
+        if state.mode == .steer, let steer = c.steer { return SteerView.statusLine(c, steer) }
         let model = c.session.model
         let method = state.sampler.methodSummary
         var fields: [StatusLine.Field] = [
@@ -120,6 +132,14 @@ public enum PlayView {
         }
         fields.append(.init([state.speedText], priority: 1))
         return StatusLine(fields)
+    }
+
+    /// With a second checkpoint: each model's name, the second with the KL divergence of the
+    /// last step ("b · KL 0.12 bits").
+    static func versusLabels(_ c: PlayController) -> [String]? {
+        guard c.state.versus, let versus = c.session.versusModel else { return nil }
+        let kl = c.session.lastKLDivergenceBits.map { " · KL " + NumberText.fixed($0, decimals: 3) + " bits" }
+        return [c.session.model.name, versus.name + (kl ?? "")]
     }
 
     /// The checkpoint's name stays beside a notice, after the essential fields.

@@ -45,6 +45,16 @@ public struct StreamText: Sendable {
         append(Character(symbol: generated.symbol, isPrime: false, surprisal: generated.surprisal))
     }
 
+    /// Replaces the generated characters with `text` (a beam search's best beam so far), no
+    /// surprisal shown; the prime stays.
+    public mutating func replaceGenerated(with text: String) {
+        characters.removeAll { !$0.isPrime }
+        generatedCount = 0
+        for s in text.unicodeScalars.suffix(capacity - characters.count) {
+            append(GeneratedCharacter(symbol: s == Glyphs.unknown ? nil : s, surprisal: 0))
+        }
+    }
+
     private mutating func append(_ c: Character) {
         if characters.count == capacity { characters.removeFirst(capacity / 4) }
         characters.append(c)

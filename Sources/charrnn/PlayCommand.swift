@@ -24,7 +24,16 @@ struct PlayCommand: ParsableCommand {
             a text as the model reads it: each character tinted by the rank the model gave it \
             (1, 2-3, 4-10, 11+; t: by surprisal), arrows/PgUp/PgDn/Home/End move the cursor, the \
             bars show the distribution that predicted the character under it, / searches, c \
-            continues writing from the cursor, Tab re-reads with the next checkpoint. When standard input or output is not a terminal, or TERM names one \
+            continues writing from the cursor, Tab re-reads with the next checkpoint. F2 steer mode \
+            pauses the sampled stream: 1-9 put the numbered candidate after the cursor, Space samples \
+            one, Left/Right/Home/End move the cursor back (rewinding) and on, a different character \
+            before the end starts a branch, Up/Down switch branches, b shows the branch tree, w/W save \
+            this branch/all branches, Enter streams on from the cursor, F2/Esc go back. Ctrl-L cycles \
+            side-by-side layouts of up to four streams (greedy | beam 5 | T=0.5 | T=1.0, …); a beam \
+            stream shows its best beam so far, redrawn each step, with its log-probability. --versus CKPT \
+            (or Ctrl-V: the folder's next checkpoint) runs a second model beside the first on the same \
+            prime, each with its bars, and the KL divergence of their distributions per step. When \
+            standard input or output is not a terminal, or TERM names one \
             that cannot move the cursor (dumb, unknown), prints what \
             `charrnn generate` prints for the same flags (the prime, then --length generated \
             characters), and a newline. Defaults that differ from generate's: --temperature \
@@ -60,14 +69,17 @@ struct PlayCommand: ParsableCommand {
             (characters outside the vocabulary are left out and counted).
             """)
     var read: String?
+    @Option(
+        help: """
+            A second checkpoint beside the first on the same prime and settings, each with its bars, the KL \
+            divergence of their next-character distributions per step (Ctrl-V: the folder's next).
+            """)
+    var versus: String?
 
     func validate() throws {
         try CLI.reportingErrors {
             try CLI.checkLength(length)
             if let checkpoints { try Self.checkFolder(checkpoints) }
-            if sampling.sampler == .beam {
-                throw CharRNNError("play does not run beam search yet: use charrnn generate --sampler beam")
-            }
         }
     }
 
@@ -88,12 +100,17 @@ struct PlayCommand: ParsableCommand {
             if let read, let text, text.count < 2 {
                 throw CharRNNError("\(read): a text to read needs at least 2 characters, has \(text.count)")
             }
+            let second = try versus.map { try ShippedCheckpoints.resolve($0) }
             guard isatty(0) == 1, CLI.standardOutputIsTerminal else {
                 try streamPlainly(checkpoint: path, settings: settings)
                 return .quit
             }
             let session = try EngineSession(checkpoint: path, compute: .forCommand(training: false))
-            let state = PlayState(primeLine: prime ?? "", sampler: settings)
+            var state = PlayState(primeLine: prime ?? "", sampler: settings)
+            if let second {
+                try session.loadVersus(checkpoint: second)
+                state.versus = true
+            }
             let controller = PlayController(
                 session: session, state: state, checkpoint: path, checkpointFolder: checkpoints,
                 randomSeed: sampling.seed, clock: PlayLoop.monotonicSeconds)
@@ -120,6 +137,11 @@ struct PlayCommand: ParsableCommand {
 
     /// Not a terminal: what `generate` prints for the same flags, and a newline.
     private func streamPlainly(checkpoint: String, settings: SamplerSettings) throws {
+        if versus != nil { throw CharRNNError("play --versus needs a terminal: use charrnn generate --versus") }
+        if settings.method == .beam {
+            throw CharRNNError(
+                "play does not run beam search yet without a terminal: use charrnn generate --sampler beam")
+        }
         let model = try CharRNNModel.load(path: checkpoint)
         let seed = sampling.randomSeed(announce: !settings.isDeterministic)
         let session = try CLI.primedSession(model, prime: prime ?? "", streams: [settings], seed: seed, topCount: 1)

@@ -78,6 +78,16 @@ final class ScriptedSession: PlaySession {
         return GeneratedCharacter(symbol: symbol, surprisal: Float(positions[stream] % 8))
     }
 
+    func bestBeam(stream: Int) -> BeamSearch.Beam? { nil }
+
+    private(set) var versusModel: ModelDescription?
+    var lastKLDivergenceBits: Double? { versusModel == nil || positions.isEmpty ? nil : 0.25 }
+
+    func loadVersus(checkpoint path: String?) throws {
+        if let path, let message = brokenCheckpoints[path] { throw CharRNNError(message) }
+        versusModel = path.map { ModelDescription(name: CheckpointCycle.displayName($0), config: model.config) }
+    }
+
     func lastDistribution(stream: Int, count: Int) -> DistributionView? {
         guard positions.indices.contains(stream), positions[stream] > 0 else { return nil }
         let chosen = script[(positions[stream] - 1) % script.count]
@@ -123,6 +133,13 @@ final class ScriptedSession: PlaySession {
     func unitValues(of reading: ProgressiveReading, in range: Range<Int>, carrying state: inout StreamingState?)
         -> [Float]
     { [] }
+
+    /// Steering needs a real model: the steer-mode tests use `EngineSession`.
+    func steer(
+        prime: String, replaying text: [Unicode.Scalar?], settings: SamplerSettings, randomSeed: UInt64
+    ) throws -> SteeringSession {
+        throw CharRNNError("the scripted session cannot steer")
+    }
 
     /// p(i) ∝ exp(−i / T) over the script's distinct characters, in order; one-hot when greedy.
     private func distribution(stream: Int, count: Int, chosen: Unicode.Scalar?) -> DistributionView {
