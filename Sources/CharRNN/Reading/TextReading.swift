@@ -34,11 +34,11 @@ public struct TextReading: Sendable {
         var best = TopEntries()
         var total = 0.0
         try Evaluation.forEachChunk(model, tokens: tokens, chunk: chunk, compute: compute) {
-            graph, start, length, nats in
+            logits, start, length, nats in
             total += nats
             for t in 0..<length {
                 let figures = CharacterReading(
-                    logits: graph.logits.pointer + t * V, count: V, target: tokens[start + t + 1],
+                    logits: logits + t * V, count: V, target: tokens[start + t + 1],
                     probabilities: probabilities.pointer)
                 characters.append(figures)
                 best.fill(probabilities: probabilities.pointer, sampled: probabilities.pointer, count: V, limit: top)
