@@ -26,6 +26,8 @@ struct BenchCommand: ParsableCommand {
     @Flag(name: .customLong("stream-only"), help: "Measure streaming only.") var streamOnly = false
     @Flag(name: .customLong("train-only"), help: "Measure training only.") var trainOnly = false
     @Flag(name: .customLong("score-only"), help: "Measure scoring only.") var scoreOnly = false
+    @Flag(help: "Also report FLOPs and weight bytes per character and per step, what they achieve, and a probe of this machine on the same shapes.")
+    var roofline = false
     @Flag(help: "Print one JSON line with train_chars_per_s, stream_us_per_char and score_us_per_char.")
     var json = false
 
@@ -70,8 +72,19 @@ struct BenchCommand: ParsableCommand {
                 all || scoreOnly
                 ? try Benchmark.scoring(config: config, characters: scoreChars, seconds: seconds, compute: streamPolicy)
                 : 0
+            let probe =
+                roofline
+                ? Roofline.probe(
+                    config: config, batch: batchSize, steps: seqLength, trainingThreads: threads,
+                    seconds: min(seconds, 1))
+                : nil
+            let costs = Roofline(config: config, chunk: 1000, batch: batchSize, steps: seqLength)
+            let measured: [(name: String, work: Roofline.Work, seconds: Double)] = [
+                ("stream", costs.streaming, stream * 1e-6), ("score", costs.scoring, score * 1e-6),
+                ("train", costs.training, Double(batchSize * seqLength) / train.charactersPerSecond),
+            ].filter { $0.seconds > 0 && $0.seconds.isFinite }
             if json {
-                let line: JSONObject = [
+                var line: JSONObject = [
                     "cell": .string(config.cell.rawValue), "emb": .integer(config.embeddingSize),
                     "hidden": .integer(config.hiddenSize), "layers": .integer(config.layers), "vocab": .integer(vocab),
                     "batch": .integer(batchSize), "seq": .integer(seqLength), "threads": .integer(threads),
@@ -79,13 +92,56 @@ struct BenchCommand: ParsableCommand {
                     "stream_us_per_char": .double((stream * 10).rounded() / 10),
                     "score_us_per_char": .double((score * 10).rounded() / 10),
                 ]
+                if let probe { line["roofline"] = .object(Self.rooflineJSON(measured, probe)) }
                 print(line.text(spaced: true))
             } else {
                 print("model:     \(config.summary), batch \(batchSize) × \(seqLength)")
                 print("training:  \(NumberText.grouped(Int(train.charactersPerSecond))) chars/s (median of \(train.timedSteps) steps, \(threads) BLAS threads)")
                 print("streaming: \(NumberText.fixed(stream, decimals: 1)) µs/char (batch 1, T=0.8 multinomial, \(streamThreads) BLAS thread)")
                 print("scoring:   \(NumberText.fixed(score, decimals: 1)) µs/char (\(NumberText.grouped(scoreChars)) chars, state carried)")
+                if let probe { Self.printRoofline(measured, probe, config: config, batch: batchSize, threads: threads) }
             }
         }
+    }
+
+    static func rooflineJSON(_ measured: [(name: String, work: Roofline.Work, seconds: Double)], _ probe: Roofline.Probe)
+        -> JSONObject
+    {
+        func rounded(_ x: Double) -> JSONValue { .double((x * 10).rounded() / 10) }
+        var object = JSONObject()
+        for m in measured {
+            let unit = m.name == "train" ? "step" : "char"
+            let (gflops, gbps) = m.work.achieved(seconds: m.seconds)
+            object["\(m.name)_flops_per_\(unit)"] = .integer(Int(m.work.flops))
+            object["\(m.name)_weight_bytes_per_\(unit)"] = .integer(Int(m.work.weightBytes))
+            object["\(m.name)_gflops"] = rounded(gflops)
+            object["\(m.name)_weight_gb_per_s"] = rounded(gbps)
+        }
+        object["probe_matvec_gflops"] = rounded(probe.matvecGFLOPS)
+        object["probe_split_matvec_gflops"] = probe.splitMatvecGFLOPS.map(rounded) ?? .null
+        object["probe_recurrent_gemm_gflops"] = rounded(probe.recurrentGemmGFLOPS)
+        object["probe_chunk_gemm_gflops"] = rounded(probe.chunkGemmGFLOPS)
+        object["probe_memory_gb_per_s"] = rounded(probe.memoryGigabytesPerSecond)
+        return object
+    }
+
+    static func printRoofline(
+        _ measured: [(name: String, work: Roofline.Work, seconds: Double)], _ probe: Roofline.Probe,
+        config: ModelConfig, batch: Int, threads: Int
+    ) {
+        func f(_ x: Double) -> String { NumberText.fixed(x, decimals: 1) }
+        for m in measured {
+            let unit = m.name == "train" ? "step" : "char"
+            let (gflops, gbps) = m.work.achieved(seconds: m.seconds)
+            print(
+                "roofline:  \(m.name) \(f(m.work.flops / 1e6)) MFLOP and \(f(m.work.weightBytes / 1e6)) MB of weights a "
+                    + "\(unit): \(f(gflops)) GFLOPS, \(f(gbps)) GB/s achieved")
+        }
+        let GH = config.cell.gateCount * config.hiddenSize, H = config.hiddenSize
+        let split = probe.splitMatvecGFLOPS.map { ", \(f($0)) on two cores" } ?? ""
+        print("probe:     mat-vec [\(GH)×\(H)] \(f(probe.matvecGFLOPS)) GFLOPS on one core\(split)")
+        print(
+            "probe:     gemm [\(batch)×\(H)]·[\(H)×\(GH)] \(f(probe.recurrentGemmGFLOPS)) GFLOPS, whole batch "
+                + "\(f(probe.chunkGemmGFLOPS)) GFLOPS (\(threads) threads); memory \(f(probe.memoryGigabytesPerSecond)) GB/s on one core")
     }
 }
