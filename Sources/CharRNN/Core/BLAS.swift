@@ -67,12 +67,13 @@ enum BLAS {
     }()
     static let hasHandWrittenMatVec = charrnn_matvec_available()
 
-    /// y[m] (+)= w[m, n] · x[n] on this thread.
+    /// y[m] (+)= w[m, n] · x[n]: on this thread by the hand-written kernel when OpenBLAS is on one
+    /// thread (streaming, scoring); by OpenBLAS on its threads otherwise (validation during training).
     static func sgemv(
         _ y: UnsafeMutablePointer<Float>, _ w: UnsafePointer<Float>, _ x: UnsafePointer<Float>,
         m: Int, n: Int, accumulate: Bool
     ) {
-        if usesHandWrittenMatVec {
+        if usesHandWrittenMatVec && openblas_get_num_threads() == 1 {
             handWrittenMatVec(y, w, x, m: m, n: n, accumulate: accumulate)
         } else {
             openBLASMatVec(y, w, x, m: m, n: n, accumulate: accumulate)
