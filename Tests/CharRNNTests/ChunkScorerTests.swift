@@ -11,7 +11,7 @@ struct ChunkScorerTests {
         let V = scorer.model.config.vocabularySize
         return stride(from: 0, to: tokens.count, by: chunk).map { start in
             let n = min(chunk, tokens.count - start)
-            let logits = tokens.withUnsafeBufferPointer { scorer.score(UnsafeBufferPointer(rebasing: $0[start..<start + n]), state) }
+            let logits = scorer.score(tokens[start..<start + n], state)
             return Array(UnsafeBufferPointer(start: logits, count: n * V))
         }
     }

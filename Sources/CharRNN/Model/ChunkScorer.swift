@@ -64,6 +64,11 @@ public final class ChunkScorer {
         return UnsafePointer(logitsBuffer.pointer)
     }
 
+    /// `score` on a slice of a token array (`tokens[start..<end]`).
+    public func score(_ tokens: ArraySlice<Int32>, _ state: StreamingState) -> UnsafePointer<Float> {
+        tokens.withUnsafeBufferPointer { score($0, state) }
+    }
+
     /// Layer k over n steps from the state's h (and c), leaving h_1 … h_n in `outputs` [n, H]
     /// and the final state in `state`.
     private func recur(

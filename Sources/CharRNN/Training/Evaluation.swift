@@ -43,10 +43,9 @@ public enum Evaluation {
         var start = 0
         while start < n {
             let length = min(chunk, n - start)
-            let (logits, nats) = tokens.withUnsafeBufferPointer {
-                let logits = scorer.score(UnsafeBufferPointer(rebasing: $0[start..<start + length]), state)
-                let targets = $0.baseAddress! + start + 1
-                return (logits, OutputLayer.crossEntropy(logits: logits, targets: targets, rows: length, vocabulary: V))
+            let logits = scorer.score(tokens[start..<start + length], state)
+            let nats = tokens[(start + 1)...].withUnsafeBufferPointer {
+                OutputLayer.crossEntropy(logits: logits, targets: $0.baseAddress!, rows: length, vocabulary: V)
             }
             if let row = firstNonFiniteRow(logits, rows: length, vocabulary: V) {
                 // Counted from 1, as a reader counts: row t predicts character start + t + 1 (from 0).
