@@ -22,7 +22,9 @@ static int level(void) {
 
 bool charrnn_matvec_available(void) { return level() != NONE; }
 
-__attribute__((always_inline)) static inline void store(float *y, float sum, bool accumulate) { *y = accumulate ? *y + sum : sum; }
+__attribute__((always_inline)) static inline void store(float *y, float sum, bool accumulate) {
+    *y = accumulate ? *y + sum : sum;
+}
 
 // ---- AVX-512: 16 columns a step, the last partial step masked.
 
@@ -58,8 +60,9 @@ __attribute__((target("avx512f"))) static void matvec512(
 
 // ---- AVX2: 8 columns a step, the tail one column at a time.
 
-__attribute__((target("avx2,fma"), always_inline)) static inline float sum256(__m256 v, const float *r, const float *x, long from,
-                                                                long n) {
+// The lanes of v, then the columns from `from` on one at a time.
+__attribute__((target("avx2,fma"), always_inline)) static inline float sum256(
+    __m256 v, const float *r, const float *x, long from, long n) {
     __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
     s = _mm_add_ps(s, _mm_movehl_ps(s, s));
     s = _mm_add_ss(s, _mm_shuffle_ps(s, s, 1));

@@ -11,7 +11,9 @@ struct BenchCommand: ParsableCommand {
             step time gives chars/s. Streaming: batch 1, state carried, multinomial sampling at \
             T=0.8; the median over blocks of 100 characters gives µs/char. Scoring: --score-chars \
             random characters from a zero state, the state carried, in eval's chunks of 1,000; the \
-            median pass gives µs/char. Compare with PyTorch in the same run, from the repository root: PYTHONPATH=python python3 -m \
+            median pass gives µs/char. --roofline adds FLOPs and weight bytes per character and per step, \
+            what they achieve, and a probe of this machine on the same shapes. Compare with PyTorch in \
+            the same run, from the repository root: PYTHONPATH=python python3 -m \
             charrnn_torch.speed with the same model flags (python/charrnn_torch/speed.py).
             """)
 
@@ -26,7 +28,7 @@ struct BenchCommand: ParsableCommand {
     @Flag(name: .customLong("stream-only"), help: "Measure streaming only.") var streamOnly = false
     @Flag(name: .customLong("train-only"), help: "Measure training only.") var trainOnly = false
     @Flag(name: .customLong("score-only"), help: "Measure scoring only.") var scoreOnly = false
-    @Flag(help: "Also report FLOPs and weight bytes per character and per step, what they achieve, and a probe of this machine on the same shapes.")
+    @Flag(help: "Also report FLOPs and bytes per character and step, and probe this machine on the same shapes.")
     var roofline = false
     @Flag(help: "Print one JSON line with train_chars_per_s, stream_us_per_char and score_us_per_char.")
     var json = false
@@ -79,7 +81,7 @@ struct BenchCommand: ParsableCommand {
                     seconds: min(seconds, 1))
                 : nil
             let costs = Roofline(config: config, chunk: 1000, batch: batchSize, steps: seqLength)
-            let measured: [(name: String, work: Roofline.Work, seconds: Double)] = [
+            let measured: [Measured] = [
                 ("stream", costs.streaming, stream * 1e-6), ("score", costs.scoring, score * 1e-6),
                 ("train", costs.training, Double(batchSize * seqLength) / train.charactersPerSecond),
             ].filter { $0.seconds > 0 && $0.seconds.isFinite }
@@ -98,15 +100,17 @@ struct BenchCommand: ParsableCommand {
                 print("model:     \(config.summary), batch \(batchSize) × \(seqLength)")
                 print("training:  \(NumberText.grouped(Int(train.charactersPerSecond))) chars/s (median of \(train.timedSteps) steps, \(threads) BLAS threads)")
                 print("streaming: \(NumberText.fixed(stream, decimals: 1)) µs/char (batch 1, T=0.8 multinomial, \(streamThreads) BLAS thread)")
-                print("scoring:   \(NumberText.fixed(score, decimals: 1)) µs/char (\(NumberText.grouped(scoreChars)) chars, state carried)")
+                let scored = "\(NumberText.grouped(scoreChars)) chars, state carried"
+                print("scoring:   \(NumberText.fixed(score, decimals: 1)) µs/char (\(scored))")
                 if let probe { Self.printRoofline(measured, probe, config: config, batch: batchSize, threads: threads) }
             }
         }
     }
 
-    static func rooflineJSON(_ measured: [(name: String, work: Roofline.Work, seconds: Double)], _ probe: Roofline.Probe)
-        -> JSONObject
-    {
+    /// A measurement the roofline puts against its cost: seconds per character or per step.
+    typealias Measured = (name: String, work: Roofline.Work, seconds: Double)
+
+    static func rooflineJSON(_ measured: [Measured], _ probe: Roofline.Probe) -> JSONObject {
         func rounded(_ x: Double) -> JSONValue { .double((x * 10).rounded() / 10) }
         var object = JSONObject()
         for m in measured {
@@ -126,22 +130,21 @@ struct BenchCommand: ParsableCommand {
     }
 
     static func printRoofline(
-        _ measured: [(name: String, work: Roofline.Work, seconds: Double)], _ probe: Roofline.Probe,
+        _ measured: [Measured], _ probe: Roofline.Probe,
         config: ModelConfig, batch: Int, threads: Int
     ) {
         func f(_ x: Double) -> String { NumberText.fixed(x, decimals: 1) }
         for m in measured {
             let unit = m.name == "train" ? "step" : "char"
             let (gflops, gbps) = m.work.achieved(seconds: m.seconds)
-            print(
-                "roofline:  \(m.name) \(f(m.work.flops / 1e6)) MFLOP and \(f(m.work.weightBytes / 1e6)) MB of weights a "
-                    + "\(unit): \(f(gflops)) GFLOPS, \(f(gbps)) GB/s achieved")
+            let cost = "\(f(m.work.flops / 1e6)) MFLOP and \(f(m.work.weightBytes / 1e6)) MB of weights a \(unit)"
+            print("roofline:  \(m.name) \(cost): \(f(gflops)) GFLOPS, \(f(gbps)) GB/s achieved")
         }
         let GH = config.cell.gateCount * config.hiddenSize, H = config.hiddenSize
         let split = probe.splitMatvecGFLOPS.map { ", \(f($0)) on two cores" } ?? ""
         print("probe:     mat-vec [\(GH)×\(H)] \(f(probe.matvecGFLOPS)) GFLOPS on one core\(split)")
-        print(
-            "probe:     gemm [\(batch)×\(H)]·[\(H)×\(GH)] \(f(probe.recurrentGemmGFLOPS)) GFLOPS, whole batch "
-                + "\(f(probe.chunkGemmGFLOPS)) GFLOPS (\(threads) threads); memory \(f(probe.memoryGigabytesPerSecond)) GB/s on one core")
+        let gemm = "gemm [\(batch)×\(H)]·[\(H)×\(GH)] \(f(probe.recurrentGemmGFLOPS)) GFLOPS"
+        print("probe:     \(gemm), whole batch \(f(probe.chunkGemmGFLOPS)) GFLOPS (\(threads) threads)")
+        print("probe:     memory \(f(probe.memoryGigabytesPerSecond)) GB/s read by one core")
     }
 }

@@ -26,6 +26,25 @@ struct BenchCommandTests {
         #expect(!run.stdout.contains("\"score_us_per_char\": 0,"), "\(run.stdout)")
     }
 
+    @Test("--roofline adds each measurement's cost and what it achieves, and the probe, to the JSON line")
+    func rooflineJSON() throws {
+        let run = try charrnn(tiny + ["--batch-size", "2", "--seq-length", "3", "--score-chars", "500", "--roofline"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let line = try #require(
+            try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any], "\(run.stdout)")
+        let roofline = try #require(line["roofline"] as? [String: Any], "\(run.stdout)")
+        // GRU 1×8, E = 4, V = 5: a character streamed is W_hh [24, 8] and W_fc [5, 8], 232 multiply-adds.
+        #expect(roofline["stream_flops_per_char"] as? Int == 464)
+        #expect(roofline["score_flops_per_char"] as? Int == 464)
+        for key in [
+            "stream_gflops", "score_gflops", "train_gflops", "train_weight_gb_per_s", "probe_matvec_gflops",
+            "probe_recurrent_gemm_gflops", "probe_chunk_gemm_gflops", "probe_memory_gb_per_s",
+        ] {
+            let value = try #require(roofline[key] as? Double, "\(key) in \(run.stdout)")
+            #expect(value > 0 && value.isFinite, "\(key)")
+        }
+    }
+
     @Test("bad scoring flags are one-line refusals")
     func refusals() throws {
         for (flags, message) in [

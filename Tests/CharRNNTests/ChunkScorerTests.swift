@@ -28,7 +28,9 @@ struct ChunkScorerTests {
         #expect(maxAbsDifference(graph.logits.array, logits) < 1e-5)
     }
 
-    @Test("After a chunk the state is the streamed state: its logits predict the next character", arguments: Cell.allCases)
+    @Test(
+        "After a chunk the state is the streamed state: its logits predict the next character",
+        arguments: Cell.allCases)
     func stateEqualsStreaming(cell: Cell) {
         let model = makeModel(cell, layers: 2)
         let x = randomTokens(12, vocabulary: 7, seed: 6)

@@ -1,8 +1,9 @@
 import CMatVec
 import COpenBLAS
 
-/// The one file that talks to BLAS (and to the hand-written mat-vec that stands in for its sgemv). Every matrix is row-major float32 and dense
-/// (leading dimension = number of columns), so callers pass shapes, never strides.
+/// The one file that talks to BLAS (and to the hand-written mat-vec that stands in for its sgemv).
+/// Every matrix is row-major float32 and dense (leading dimension = number of columns), so callers
+/// pass shapes, never strides.
 enum BLAS {
     /// Sets OpenBLAS's process-wide thread count. Only `ComputePolicy.applyToOpenBLAS` calls it.
     static func setThreads(_ count: Int) { openblas_set_num_threads(Int32(count)) }
