@@ -20,10 +20,12 @@ let package = Package(
         // No pkgConfig: ncursesw's cflags carry -D flags SwiftPM prohibits (and drops, with a
         // warning). The shim defines what it needs; the modulemap links the library.
         .systemLibrary(name: "CNCursesW", providers: [.apt(["libncursesw5-dev"])]),
+        // Hand-written batch-1 mat-vecs (AVX-512F or AVX2, chosen at run time; OpenBLAS otherwise).
+        .target(name: "CMatVec"),
         // The engine: no front end, no curses, no argument parsing.
         .target(
             name: "CharRNN",
-            dependencies: ["COpenBLAS", .product(name: "RealModule", package: "swift-numerics")]),
+            dependencies: ["COpenBLAS", "CMatVec", .product(name: "RealModule", package: "swift-numerics")]),
         // The terminal UI: view models (plain Swift, unit-tested) and the curses screen.
         .target(name: "CharRNNPlay", dependencies: ["CharRNN", "CNCursesW"]),
         .executableTarget(

@@ -5,12 +5,15 @@ import CharRNN
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Measure training chars/s and batch-1 streaming µs/char.",
+        abstract: "Measure training chars/s, batch-1 streaming µs/char and scoring µs/char.",
         discussion: """
             Training: full steps (forward, backward, clip, Adam) on random tokens; the median \
             step time gives chars/s. Streaming: batch 1, state carried, multinomial sampling at \
-            T=0.8; the median over blocks of 100 characters gives µs/char. Compare with PyTorch \
-            in the same run, from the repository root: PYTHONPATH=python python3 -m \
+            T=0.8; the median over blocks of 100 characters gives µs/char. Scoring: --score-chars \
+            random characters from a zero state, the state carried, in eval's chunks of 1,000; the \
+            median pass gives µs/char. --roofline adds FLOPs and weight bytes per character and per step, \
+            what they achieve, and a probe of this machine on the same shapes. Compare with PyTorch in \
+            the same run, from the repository root: PYTHONPATH=python python3 -m \
             charrnn_torch.speed with the same model flags (python/charrnn_torch/speed.py).
             """)
 
@@ -21,13 +24,24 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Seconds to time each measurement.") var seconds = 10.0
     @Option(help: "BLAS threads for training.") var threads = 2
     @Option(name: .customLong("stream-threads"), help: "BLAS threads for streaming.") var streamThreads = 1
+    @Option(name: .customLong("score-chars"), help: "Characters of random text to score.") var scoreChars = 100_000
     @Flag(name: .customLong("stream-only"), help: "Measure streaming only.") var streamOnly = false
     @Flag(name: .customLong("train-only"), help: "Measure training only.") var trainOnly = false
-    @Flag(help: "Print one JSON line with train_chars_per_s and stream_us_per_char.") var json = false
+    @Flag(name: .customLong("score-only"), help: "Measure scoring only.") var scoreOnly = false
+    @Flag(help: "Also report FLOPs and bytes per character and step, and probe this machine on the same shapes.")
+    var roofline = false
+    @Flag(help: "Print one JSON line with train_chars_per_s, stream_us_per_char and score_us_per_char.")
+    var json = false
 
     func validate() throws {
         guard vocab >= 2 else { throw ValidationError("--vocab must be at least 2, got \(vocab)") }
         try CLI.reportingErrors {
+            guard (1...Benchmark.maxScoreCharacters).contains(scoreChars) else {
+                throw CharRNNError("--score-chars must be in 1…\(Benchmark.maxScoreCharacters), got \(scoreChars)")
+            }
+            guard [streamOnly, trainOnly, scoreOnly].filter({ $0 }).count <= 1 else {
+                throw CharRNNError("--stream-only, --train-only and --score-only exclude each other")
+            }
             try model.config(vocabularySize: vocab).validate()
             try training.validate()
             try Benchmark.validate(seconds: seconds, threads: [("--threads", threads), ("--stream-threads", streamThreads)])
@@ -46,31 +60,91 @@ struct BenchCommand: ParsableCommand {
         try CLI.reportingErrors {
             let config = model.config(vocabularySize: vocab)
             try MemoryEstimate(training: config, settings: training, corpusCharacters: 0).check(maxGiB: nil)
+            let all = !(streamOnly || trainOnly || scoreOnly)
+            let streamPolicy = ComputePolicy.streamingFromEnvironment(blasThreads: streamThreads)
             let train =
-                streamOnly
-                ? (charactersPerSecond: 0.0, timedSteps: 0)
-                : Benchmark.training(
+                all || trainOnly
+                ? Benchmark.training(
                     config: config, batch: batchSize, steps: seqLength, seconds: seconds,
                     compute: ComputePolicy(blasThreads: threads, splitMatVecs: false))
+                : (charactersPerSecond: 0.0, timedSteps: 0)
             let stream =
-                trainOnly
-                ? 0
-                : try Benchmark.streaming(
-                    config: config, seconds: seconds, compute: .streamingFromEnvironment(blasThreads: streamThreads))
+                all || streamOnly ? try Benchmark.streaming(config: config, seconds: seconds, compute: streamPolicy) : 0
+            let score =
+                all || scoreOnly
+                ? try Benchmark.scoring(config: config, characters: scoreChars, seconds: seconds, compute: streamPolicy)
+                : 0
+            let probe =
+                roofline
+                ? Roofline.probe(
+                    config: config, batch: batchSize, steps: seqLength, trainingThreads: threads,
+                    seconds: min(seconds, 1))
+                : nil
+            let costs = Roofline(config: config, chunk: 1000, batch: batchSize, steps: seqLength)
+            let measured: [Measured] = [
+                ("stream", costs.streaming, stream * 1e-6), ("score", costs.scoring, score * 1e-6),
+                ("train", costs.training, Double(batchSize * seqLength) / train.charactersPerSecond),
+            ].filter { $0.seconds > 0 && $0.seconds.isFinite }
             if json {
-                let line: JSONObject = [
+                var line: JSONObject = [
                     "cell": .string(config.cell.rawValue), "emb": .integer(config.embeddingSize),
                     "hidden": .integer(config.hiddenSize), "layers": .integer(config.layers), "vocab": .integer(vocab),
                     "batch": .integer(batchSize), "seq": .integer(seqLength), "threads": .integer(threads),
                     "train_chars_per_s": .integer(Int(train.charactersPerSecond.rounded())),
                     "stream_us_per_char": .double((stream * 10).rounded() / 10),
+                    "score_us_per_char": .double((score * 10).rounded() / 10),
                 ]
+                if let probe { line["roofline"] = .object(Self.rooflineJSON(measured, probe)) }
                 print(line.text(spaced: true))
             } else {
                 print("model:     \(config.summary), batch \(batchSize) × \(seqLength)")
                 print("training:  \(NumberText.grouped(Int(train.charactersPerSecond))) chars/s (median of \(train.timedSteps) steps, \(threads) BLAS threads)")
                 print("streaming: \(NumberText.fixed(stream, decimals: 1)) µs/char (batch 1, T=0.8 multinomial, \(streamThreads) BLAS thread)")
+                let scored = "\(NumberText.grouped(scoreChars)) chars, state carried"
+                print("scoring:   \(NumberText.fixed(score, decimals: 1)) µs/char (\(scored))")
+                if let probe { Self.printRoofline(measured, probe, config: config, batch: batchSize, threads: threads) }
             }
         }
+    }
+
+    /// A measurement the roofline puts against its cost: seconds per character or per step.
+    typealias Measured = (name: String, work: Roofline.Work, seconds: Double)
+
+    static func rooflineJSON(_ measured: [Measured], _ probe: Roofline.Probe) -> JSONObject {
+        func rounded(_ x: Double) -> JSONValue { .double((x * 10).rounded() / 10) }
+        var object = JSONObject()
+        for m in measured {
+            let unit = m.name == "train" ? "step" : "char"
+            let (gflops, gbps) = m.work.achieved(seconds: m.seconds)
+            object["\(m.name)_flops_per_\(unit)"] = .integer(Int(m.work.flops))
+            object["\(m.name)_weight_bytes_per_\(unit)"] = .integer(Int(m.work.weightBytes))
+            object["\(m.name)_gflops"] = rounded(gflops)
+            object["\(m.name)_weight_gb_per_s"] = rounded(gbps)
+        }
+        object["probe_matvec_gflops"] = rounded(probe.matvecGFLOPS)
+        object["probe_split_matvec_gflops"] = probe.splitMatvecGFLOPS.map(rounded) ?? .null
+        object["probe_recurrent_gemm_gflops"] = rounded(probe.recurrentGemmGFLOPS)
+        object["probe_chunk_gemm_gflops"] = rounded(probe.chunkGemmGFLOPS)
+        object["probe_memory_gb_per_s"] = rounded(probe.memoryGigabytesPerSecond)
+        return object
+    }
+
+    static func printRoofline(
+        _ measured: [Measured], _ probe: Roofline.Probe,
+        config: ModelConfig, batch: Int, threads: Int
+    ) {
+        func f(_ x: Double) -> String { NumberText.fixed(x, decimals: 1) }
+        for m in measured {
+            let unit = m.name == "train" ? "step" : "char"
+            let (gflops, gbps) = m.work.achieved(seconds: m.seconds)
+            let cost = "\(f(m.work.flops / 1e6)) MFLOP and \(f(m.work.weightBytes / 1e6)) MB of weights a \(unit)"
+            print("roofline:  \(m.name) \(cost): \(f(gflops)) GFLOPS, \(f(gbps)) GB/s achieved")
+        }
+        let GH = config.cell.gateCount * config.hiddenSize, H = config.hiddenSize
+        let split = probe.splitMatvecGFLOPS.map { ", \(f($0)) on two cores" } ?? ""
+        print("probe:     mat-vec [\(GH)×\(H)] \(f(probe.matvecGFLOPS)) GFLOPS on one core\(split)")
+        let gemm = "gemm [\(batch)×\(H)]·[\(H)×\(GH)] \(f(probe.recurrentGemmGFLOPS)) GFLOPS"
+        print("probe:     \(gemm), whole batch \(f(probe.chunkGemmGFLOPS)) GFLOPS (\(threads) threads)")
+        print("probe:     memory \(f(probe.memoryGigabytesPerSecond)) GB/s read by one core")
     }
 }

@@ -109,3 +109,36 @@ struct SplitMatVecTests {
         return false
     }
 }
+
+@Suite("Hand-written mat-vec")
+struct HandWrittenMatVecTests {
+    @Test(
+        "Equals OpenBLAS's sgemv on odd shapes, and each row is summed the same however the rows are cut",
+        .enabled(if: BLAS.hasHandWrittenMatVec, "this CPU has neither AVX-512F nor AVX2 with FMA"),
+        arguments: [(1, 1), (3, 7), (5, 16), (9, 33), (67, 512), (1541, 511)], [false, true])
+    func equalsOpenBLAS(shape: (m: Int, n: Int), accumulate: Bool) {
+        var rng = RandomGenerator(seed: 11)
+        let w = (0..<shape.m * shape.n).map { _ in rng.nextNormal() }, x = (0..<shape.n).map { _ in rng.nextNormal() }
+        let start = (0..<shape.m).map { _ in rng.nextNormal() }
+        var ours = start, theirs = start, cut = start
+        BLAS.handWrittenMatVec(&ours, w, x, m: shape.m, n: shape.n, accumulate: accumulate)
+        BLAS.openBLASMatVec(&theirs, w, x, m: shape.m, n: shape.n, accumulate: accumulate)
+        let scale = Float(shape.n).squareRoot()
+        #expect(maxAbsDifference(ours, theirs) < 1e-5 * scale)
+        // Cut into blocks of 1, 2, 3, 4, 5, 1, … rows: the same floats as the whole matrix at once.
+        var row = 0, size = 1
+        while row < shape.m {
+            let rows = min(size, shape.m - row)
+            cut.withUnsafeMutableBufferPointer { y in
+                w.withUnsafeBufferPointer { w in
+                    BLAS.handWrittenMatVec(
+                        y.baseAddress! + row, w.baseAddress! + row * shape.n, x, m: rows, n: shape.n,
+                        accumulate: accumulate)
+                }
+            }
+            row += rows
+            size = size % 5 + 1
+        }
+        #expect(cut == ours)
+    }
+}

@@ -4,6 +4,8 @@ public enum Benchmark {
     /// (OpenBLAS itself stops far below): beyond them a request is a mistake, not a benchmark.
     public static let maxSeconds = 3600.0
     public static let maxThreads = 1024
+    /// The longest text `scoring` takes (its tokens and logits stay well under a GiB).
+    public static let maxScoreCharacters = 100_000_000
 
     /// Throws a one-line `CharRNNError` for a duration or thread count out of range.
     public static func validate(seconds: Double, threads: [(name: String, count: Int)]) throws {
@@ -60,6 +62,24 @@ public enum Benchmark {
             }
         }
         return median(times) / Double(block) * 1e6
+    }
+
+    /// Scoring as `eval` does it: `characters` random characters from a zero state, the state
+    /// carried, in `Evaluation`'s chunks; passes repeat for about `seconds` (at least three).
+    /// Returns the median microseconds per character over the passes.
+    /// Applies `compute` to OpenBLAS first: call it only while nothing else computes.
+    public static func scoring(
+        config: ModelConfig, characters: Int, seconds: Double, compute: ComputePolicy
+    ) throws -> Double {
+        compute.applyToOpenBLAS()
+        let model = CharRNNModel(config: config, vocabulary: syntheticVocabulary(config.vocabularySize), seed: 0)
+        let text = randomTokens(characters + 1, config.vocabularySize, seed: 5)
+        var failure: Error?
+        let times = timed(seconds: seconds, warmup: 0) {
+            do { _ = try Evaluation.evaluate(model, tokens: text, compute: compute) } catch { failure = error }
+        }
+        if let failure { throw failure }
+        return median(times) / Double(characters) * 1e6
     }
 
     static func timed(seconds: Double, warmup: Int, _ body: () -> Void) -> [Double] {

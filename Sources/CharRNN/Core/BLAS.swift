@@ -1,7 +1,9 @@
+import CMatVec
 import COpenBLAS
 
-/// The one file that talks to BLAS. Every matrix is row-major float32 and dense
-/// (leading dimension = number of columns), so callers pass shapes, never strides.
+/// The one file that talks to BLAS (and to the hand-written mat-vec that stands in for its sgemv).
+/// Every matrix is row-major float32 and dense (leading dimension = number of columns), so callers
+/// pass shapes, never strides.
 enum BLAS {
     /// Sets OpenBLAS's process-wide thread count. Only `ComputePolicy.applyToOpenBLAS` calls it.
     static func setThreads(_ count: Int) { openblas_set_num_threads(Int32(count)) }
@@ -54,7 +56,42 @@ enum BLAS {
         }
     }
 
+    /// Whether `sgemv` runs the hand-written kernel (`CMatVec`: AVX-512F, or AVX2 with FMA) rather
+    /// than OpenBLAS's: where the CPU has it, in optimised builds. Unoptimised C is slower than
+    /// OpenBLAS, so debug builds keep OpenBLAS (the tests check the kernel directly).
+    static let usesHandWrittenMatVec: Bool = {
+        #if DEBUG
+            false
+        #else
+            hasHandWrittenMatVec
+        #endif
+    }()
+    static let hasHandWrittenMatVec = charrnn_matvec_available()
+
+    /// y[m] (+)= w[m, n] · x[n]: on this thread by the hand-written kernel when OpenBLAS is on one
+    /// thread (streaming, scoring); by OpenBLAS on its threads otherwise (validation during training).
     static func sgemv(
+        _ y: UnsafeMutablePointer<Float>, _ w: UnsafePointer<Float>, _ x: UnsafePointer<Float>,
+        m: Int, n: Int, accumulate: Bool
+    ) {
+        if usesHandWrittenMatVec && openblas_get_num_threads() == 1 {
+            handWrittenMatVec(y, w, x, m: m, n: n, accumulate: accumulate)
+        } else {
+            openBLASMatVec(y, w, x, m: m, n: n, accumulate: accumulate)
+        }
+    }
+
+    /// `sgemv` by the hand-written kernel; only where `hasHandWrittenMatVec`. Each row is summed the
+    /// same way however the rows are cut.
+    static func handWrittenMatVec(
+        _ y: UnsafeMutablePointer<Float>, _ w: UnsafePointer<Float>, _ x: UnsafePointer<Float>,
+        m: Int, n: Int, accumulate: Bool
+    ) {
+        precondition(hasHandWrittenMatVec, "this CPU has neither AVX-512F nor AVX2 with FMA")
+        charrnn_matvec(y, w, x, m, n, accumulate)
+    }
+
+    static func openBLASMatVec(
         _ y: UnsafeMutablePointer<Float>, _ w: UnsafePointer<Float>, _ x: UnsafePointer<Float>,
         m: Int, n: Int, accumulate: Bool
     ) {

@@ -6,8 +6,8 @@
 /// table Emb·W_ihᵀ + b_ih [V, GH] when V ≤ T·B: one small matmul instead of one per row, and the
 /// backward folds the gradient per vocabulary entry the same way.
 ///
-/// At batch 1 under a splitting policy (evaluation while streaming) the graph owns a two-core
-/// mat-vec helper for the per-step W_hh products, ended with the graph (see `SplitMatVec`).
+/// At batch 1 under a splitting policy the graph owns a two-core mat-vec helper for the per-step
+/// W_hh products, ended with the graph (see `SplitMatVec`). Scoring a text uses `ChunkScorer`.
 public final class SequenceGraph {
     public let model: CharRNNModel
     public let batch: Int  // B

@@ -10,8 +10,8 @@ public final class StreamingModel {
     public let config: ModelConfig
     public let vocabulary: Vocabulary
     private let model: CharRNNModel  // private copy
-    private let weights: [RecurrentWeights]
-    private let inputTable: Buffer  // [V, GH]
+    let weights: [RecurrentWeights]
+    let inputTable: Buffer  // [V, GH]
     /// The helper that shares big mat-vecs across two cores; nil without one.
     let split: SplitMatVec?
 
@@ -30,6 +30,9 @@ public final class StreamingModel {
         inputTable = table
         split = SplitMatVec.forBatchOne(config, compute)
     }
+
+    /// The copy's parameters (`ChunkScorer` runs on them too).
+    var parameters: ParameterSet { model.parameters }
 
     public func makeState() -> StreamingState { StreamingState(config: config) }
 

@@ -44,7 +44,7 @@ public final class DynamicEvaluation {
         let start = position, length = nextChunkLength(of: tokens)
         guard length >= 1 else { return nil }
         return try TextReading.read(model, tokens: Array(tokens[start...start + length]), top: top) { body in
-            _ = try readNextChunk(of: tokens) { graph, _, length, nats in try body(graph, 0, length, nats) }
+            _ = try readNextChunk(of: tokens) { logits, _, length, nats in try body(logits, 0, length, nats) }
         }
     }
 
@@ -57,12 +57,12 @@ public final class DynamicEvaluation {
     /// Reads the next chunk of `tokens` (the same text on every call): scores tokens[position + 1
     /// … position + length] from the carried state, calls `body` with those figures, then learns
     /// from them. Returns false, doing nothing, when the text is read to its end. `body` gets the
-    /// chunk's graph (its `logits` row t predicts tokens[start + t + 1]), the chunk's first input
+    /// chunk's logits [length, V] (row t predicts tokens[start + t + 1]), the chunk's first input
     /// position, its length and its summed negative log-likelihood in nats, as in
     /// `Evaluation.forEachChunk`. Outputs that turn non-finite (a learning rate too high) are an
     /// error naming the character.
     func readNextChunk(
-        of tokens: [Int32], _ body: (_ graph: SequenceGraph, _ start: Int, _ length: Int, _ nats: Double) throws -> Void
+        of tokens: [Int32], _ body: (_ logits: UnsafePointer<Float>, _ start: Int, _ length: Int, _ nats: Double) throws -> Void
     ) throws -> Bool {
         let start = position, length = nextChunkLength(of: tokens)
         guard length >= 1 else { return false }
@@ -79,11 +79,12 @@ public final class DynamicEvaluation {
             graph.trainingForward(
                 inputs: $0.baseAddress! + start, targets: $0.baseAddress! + start + 1, rng: &noDropout)
         }
-        if let step = graph.firstNonFiniteStep() {
+        let logits = UnsafePointer(graph.logits.pointer)
+        if let step = Evaluation.firstNonFiniteRow(logits, rows: length, vocabulary: model.config.vocabularySize) {
             throw CharRNNError(
                 "non-finite outputs at character \(start + step + 2) while learning: lower the dynamic learning rate")
         }
-        try body(graph, start, length, nats)
+        try body(logits, start, length, nats)
         graph.backward()
         update()
         carried = graph
@@ -122,10 +123,23 @@ extension TextReading {
         }
         let learner = DynamicEvaluation(model: model, settings: settings, compute: compute)
         return try read(model, tokens: tokens, top: top) { body in
-            while try learner.readNextChunk(of: tokens, { graph, start, length, nats in
-                try body(graph, start, length, nats)
+            while try learner.readNextChunk(of: tokens, { logits, start, length, nats in
+                try body(logits, start, length, nats)
                 progress(start + length, tokens.count - 1)
             }) {}
+        }
+    }
+}
+
+extension SequenceGraph {
+    /// This graph's initial state := the final state of `other` (same model, batch).
+    fileprivate func copyInitialState(fromFinalStateOf other: SequenceGraph) {
+        for (mine, theirs) in zip(layers, other.layers) {
+            let n = batch * mine.hiddenSize
+            mine.hidden.pointer.update(from: theirs.hidden.pointer + theirs.steps * n, count: n)
+            if mine.cell == .lstm {
+                mine.cellState.pointer.update(from: theirs.cellState.pointer + theirs.steps * n, count: n)
+            }
         }
     }
 }

@@ -29,7 +29,7 @@ public struct TextReading: Sendable {
     /// first to the last character (as `Evaluation.forEachChunk` does).
     static func read(
         _ model: CharRNNModel, tokens: [Int32], top: Int,
-        walk: (_ body: (SequenceGraph, _ start: Int, _ length: Int, _ nats: Double) throws -> Void) throws -> Void
+        walk: (_ body: (_ logits: UnsafePointer<Float>, _ start: Int, _ length: Int, _ nats: Double) throws -> Void) throws -> Void
     ) throws -> TextReading {
         precondition((0...maxTopCount).contains(top), "top must be in 0...\(maxTopCount), got \(top)")
         let V = model.config.vocabularySize
@@ -44,11 +44,11 @@ public struct TextReading: Sendable {
         let probabilities = Buffer(V)
         var best = TopEntries()
         var total = 0.0
-        try walk { graph, start, length, nats in
+        try walk { logits, start, length, nats in
             total += nats
             for t in 0..<length {
                 let figures = CharacterReading(
-                    logits: graph.logits.pointer + t * V, count: V, target: tokens[start + t + 1],
+                    logits: logits + t * V, count: V, target: tokens[start + t + 1],
                     probabilities: probabilities.pointer)
                 characters.append(figures)
                 best.fill(probabilities: probabilities.pointer, sampled: probabilities.pointer, count: V, limit: top)

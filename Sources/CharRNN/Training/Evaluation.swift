@@ -27,66 +27,45 @@ public enum Evaluation {
         return EvaluationResult(characters: n, natsPerCharacter: total / Double(n))
     }
 
-    /// The chunk walk behind `evaluate`: `body` gets each chunk's graph (its `logits` row t
-    /// predicts character start + t + 1), the chunk's first input position, its length and its
-    /// summed negative log-likelihood in nats.
+    /// The chunk walk behind `evaluate`, on a `ChunkScorer`: `body` gets each chunk's logits
+    /// [length, V] (row t predicts character start + t + 1), the chunk's first input position, its
+    /// length and its summed negative log-likelihood in nats.
     static func forEachChunk(
         _ model: CharRNNModel, tokens: [Int32], chunk: Int, compute: ComputePolicy,
-        _ body: (_ graph: SequenceGraph, _ start: Int, _ length: Int, _ nats: Double) throws -> Void
+        _ body: (_ logits: UnsafePointer<Float>, _ start: Int, _ length: Int, _ nats: Double) throws -> Void
     ) throws {
         let n = tokens.count - 1
         guard n >= 1 else { throw CharRNNError("text to evaluate needs at least 2 characters, has \(tokens.count)") }
-        let chunk = chunkLength(chunk, vocabularySize: model.config.vocabularySize)
-        var graphs: [Int: SequenceGraph] = [:]
-        var carried: SequenceGraph?
+        let V = model.config.vocabularySize
+        let chunk = min(chunkLength(chunk, vocabularySize: V), n)
+        let scorer = ChunkScorer(StreamingModel(model, compute: compute), maxChunk: chunk)
+        let state = scorer.model.makeState()
         var start = 0
         while start < n {
             let length = min(chunk, n - start)
-            let graph = graphs[length] ?? SequenceGraph(model: model, batch: 1, steps: length, compute: compute)
-            graphs[length] = graph
-            if let previous = carried {
-                if previous !== graph { graph.copyInitialState(fromFinalStateOf: previous) } else { graph.carryState() }
-            } else {
-                graph.resetState()
+            let logits = scorer.score(tokens[start..<start + length], state)
+            let nats = tokens[(start + 1)...].withUnsafeBufferPointer {
+                OutputLayer.crossEntropy(logits: logits, targets: $0.baseAddress!, rows: length, vocabulary: V)
             }
-            let nats = tokens.withUnsafeBufferPointer {
-                graph.forward(inputs: $0.baseAddress! + start, targets: $0.baseAddress! + start + 1)
+            if let row = firstNonFiniteRow(logits, rows: length, vocabulary: V) {
+                // Counted from 1, as a reader counts: row t predicts character start + t + 1 (from 0).
+                throw CharRNNError("non-finite outputs at character \(start + row + 2): the model's weights overflow")
             }
-            if let step = graph.firstNonFiniteStep() {
-                // Counted from 1, as a reader counts: step t predicts character start + t + 1 (from 0).
-                throw CharRNNError("non-finite outputs at character \(start + step + 2): the model's weights overflow")
-            }
-            try body(graph, start, length, nats)
-            carried = graph
+            try body(logits, start, length, nats)
             start += length
         }
     }
-}
 
-extension SequenceGraph {
-    /// The first step (batch 1) whose logits are not all finite or so far apart that the loss
-    /// lse − logit would overflow; nil when every step's are usable.
-    func firstNonFiniteStep() -> Int? {
-        let V = model.config.vocabularySize
-        return (0..<batch * steps).first { row in
-            let l = UnsafeBufferPointer(start: logits.pointer + row * V, count: V)
+    /// The first row of logits [rows, V] not all finite or so far apart that the loss lse − logit
+    /// would overflow; nil when every row is usable.
+    static func firstNonFiniteRow(_ logits: UnsafePointer<Float>, rows: Int, vocabulary V: Int) -> Int? {
+        (0..<rows).first { row in
             var low = Float.infinity, high = -Float.infinity
-            for x in l {
+            for x in UnsafeBufferPointer(start: logits + row * V, count: V) {
                 guard x.isFinite else { return true }
                 (low, high) = (min(low, x), max(high, x))
             }
             return !(high - low).isFinite
-        }
-    }
-
-    /// This graph's initial state := the final state of `other` (same model, batch).
-    func copyInitialState(fromFinalStateOf other: SequenceGraph) {
-        for (mine, theirs) in zip(layers, other.layers) {
-            let n = batch * mine.hiddenSize
-            mine.hidden.pointer.update(from: theirs.hidden.pointer + theirs.steps * n, count: n)
-            if mine.cell == .lstm {
-                mine.cellState.pointer.update(from: theirs.cellState.pointer + theirs.steps * n, count: n)
-            }
         }
     }
 }
