@@ -58,16 +58,8 @@ public final class ProgressiveReading {
     /// or with this object. Once only; on a system that refuses a thread, reads here instead.
     public func readInBackground() {
         precondition(thread == nil && work.completedChunks == 0, "already reading")
-        let retained = Unmanaged.passRetained(work)  // the thread's reference, released as it ends
-        var created = pthread_t()
-        let status = pthread_create(
-            &created, nil,
-            { raw in
-                Unmanaged<ReadingWork>.fromOpaque(raw!).takeRetainedValue().readRemaining()
-                return nil
-            }, retained.toOpaque())
-        guard status == 0 else {
-            retained.release()
+        let work = work
+        guard let created = ReaderThread.start({ work.readRemaining() }) else {
             readAll()
             return
         }
