@@ -264,7 +264,7 @@ public enum KeyMap {
         ("Enter  n", "find the next match"),
         ("t  Ctrl-T", "tint by rank bucket / by surprisal"),
         ("c", "continue from here: write on from the cursor, from the state already read"),
-        ("d", "dynamic reading: the model learns from each chunk after reading it (not saved) / static"),
+        ("d", "the model learns from the text as it reads it (dynamic) / static reading"),
         ("+  -", "more / fewer bars"),
         ("Tab  Shift-Tab", "next / previous checkpoint, re-reading the text"),
         ("F3", "back to writing"),
