@@ -52,15 +52,11 @@ public struct ReadDocument {
         dynamic?.figures(at: position) ?? reading.figures(at: position)
     }
 
-    /// nats/char over the characters of `range` read so far by the reading shown (by the static
-    /// one if `staticReading`); nil when none is.
-    public func natsPerCharacter(in range: Range<Int>, staticReading: Bool = false) -> Double? {
-        let shown = !staticReading
-        let read = max(range.lowerBound, 1)..<min(range.upperBound, (shown ? shownReadCount : reading.readCount) + 1)
+    /// nats/char over the characters of `range` read so far by the reading shown; nil when none is.
+    public func natsPerCharacter(in range: Range<Int>) -> Double? {
+        let read = max(range.lowerBound, 1)..<min(range.upperBound, shownReadCount + 1)
         guard !read.isEmpty else { return nil }
-        let bits = read.reduce(0.0) {
-            $0 + Double((shown ? shownFigures(at: $1) : reading.figures(at: $1)).surprisalBits)
-        }
+        let bits = read.reduce(0.0) { $0 + Double(shownFigures(at: $1).surprisalBits) }
         return bits * ReadDocument.ln2 / Double(read.count)
     }
 

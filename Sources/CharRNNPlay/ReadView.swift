@@ -165,7 +165,7 @@ public enum ReadView {
         let progress = read == dynamic.characterCount ? "" : " \(Int(100 * Double(read) / Double(dynamic.characterCount)))%"
         guard let summary else { return .init(["dynamic" + progress], priority: StatusLine.essential) }
         let figure = "dynamic \(NumberText.fixed(summary.natsPerCharacter, decimals: 3))"
-        let statics = read <= d.reading.readCount ? d.natsPerCharacter(in: 1..<read + 1, staticReading: true) : nil
+        let statics = read <= d.reading.readCount ? d.reading.natsPerCharacter(through: read) : nil
         let full = figure + (statics.map { " (static \(NumberText.fixed($0, decimals: 3)))" } ?? "") + progress
         return .init([full, figure + progress], priority: StatusLine.essential)
     }

@@ -103,8 +103,8 @@ struct PlayReadTmuxTests {
         defer { tmux.kill() }
         try tmux.wait("the reading's figures", seconds: 30) { s in s[0].contains("nats/char") && !s[0].contains("read ") }
         try tmux.keys("d")
-        let screen = try tmux.wait("the dynamic figure", seconds: 30) { s in
-            s[0].contains("dynamic ") && !s[0].contains("%")
+        let screen = try tmux.wait("the dynamic figure, read to the end", seconds: 30) { s in
+            s[0].contains("(static ") && s[0].range(of: #"\(static [0-9.]+\) \d+%"#, options: .regularExpression) == nil
         }
         #expect(screen[0].contains("dynamic \(dynamic) (static \(statics))"), "\(screen[0]) vs \(dynamic), \(statics)")
         try tmux.keys("d")

@@ -221,6 +221,11 @@ struct ReadModeTests {
             + " (static \(NumberText.fixed(staticSummary.natsPerCharacter, decimals: 3)))"
         #expect(line.contains(figures), "\(line)")
         #expect(line.contains(figures + " │"), "read to the end: no progress")
+        let reading = c.document!.reading
+        for k in [1, 100, 256, 257, reading.characterCount] {  // chunks of 256: within, at and after one
+            let bits = (1...k).reduce(0.0) { $0 + Double(reading.figures(at: $1).surprisalBits) }
+            #expect(abs(reading.natsPerCharacter(through: k) - bits * ReadDocument.ln2 / Double(k)) < 1e-9)
+        }
         #expect((1...dynamic.characterCount).allSatisfy { dynamic.figures(at: $0) == expected.characters[$0 - 1] })
 
         // The bars: the dynamic reading's stored candidates at the cursor, its rank and bits.

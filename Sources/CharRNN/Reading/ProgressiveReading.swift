@@ -106,6 +106,16 @@ public final class ProgressiveReading {
         return EvaluationResult(characters: readCount, natsPerCharacter: nats / Double(readCount))
     }
 
+    /// nats/char over positions 1…count (1…readCount), in O(count / chunkLength + chunkLength):
+    /// for a figure beside another reading's over the same characters.
+    public func natsPerCharacter(through count: Int) -> Double {
+        precondition(count >= 1 && count <= readCount, "positions 1...\(count) not read (1...\(readCount))")
+        let whole = count / chunkLength
+        var nats = (0..<whole).reduce(0.0) { $0 + work.chunkNats[$1] }
+        for i in whole * chunkLength..<count { nats += Double(work.figures[i].surprisalBits) * Double.log(2) }
+        return nats / Double(count)
+    }
+
     /// How many of the characters read so far fell in each rank bucket (`RankBucket.rawValue`).
     public var rankHistogram: [Int] {
         let buckets = RankBucket.allCases.count
