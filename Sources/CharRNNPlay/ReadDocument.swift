@@ -98,7 +98,8 @@ public struct ReadDocument {
         }
         let actual = DistributionView.Candidate(
             symbol: vocabulary.scalar(of: Int(figures.token)), probability: figures.probability)
-        let view = DistributionView(candidates: candidates, chosen: actual, entropy: figures.entropyBits, temperature: 1)
+        let view = DistributionView(
+            candidates: candidates, chosen: actual, entropy: figures.entropyBits, temperature: 1)
         return (view, figures)
     }
 }

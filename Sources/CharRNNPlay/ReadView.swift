@@ -162,7 +162,8 @@ public enum ReadView {
         }
         let summary = dynamic.summary
         let read = summary?.characters ?? 0
-        let progress = read == dynamic.characterCount ? "" : " \(Int(100 * Double(read) / Double(dynamic.characterCount)))%"
+        let total = dynamic.characterCount
+        let progress = read == total ? "" : " \(Int(100 * Double(read) / Double(total)))%"
         guard let summary else { return .init(["dynamic" + progress], priority: StatusLine.essential) }
         let figure = "dynamic \(NumberText.fixed(summary.natsPerCharacter, decimals: 3))"
         let statics = read <= d.reading.readCount ? d.reading.natsPerCharacter(through: read) : nil

@@ -79,7 +79,7 @@ struct PlayReadTmuxTests {
     }
 
     @Test(
-        "d in read mode: the dynamic reading's nats/char (read --dynamic --json's) beside the static one; d again drops it",
+        "d in read mode: the dynamic nats/char (read --dynamic --json's) beside the static one; d again drops it",
         .enabled(if: TmuxSession.installed, "tmux is not installed (scripts/install-deps installs it)"),
         .timeLimit(.minutes(2)))
     func dynamicReading() throws {
@@ -101,7 +101,9 @@ struct PlayReadTmuxTests {
             command: "'\(binary)' play --checkpoint a.safetensors --read sonnet.txt; sleep 120",
             width: 100, height: 24, folder: folder)
         defer { tmux.kill() }
-        try tmux.wait("the reading's figures", seconds: 30) { s in s[0].contains("nats/char") && !s[0].contains("read ") }
+        try tmux.wait("the reading's figures", seconds: 30) { s in
+            s[0].contains("nats/char") && !s[0].contains("read ")
+        }
         try tmux.keys("d")
         let screen = try tmux.wait("the dynamic figure, read to the end", seconds: 30) { s in
             s[0].contains("(static ") && s[0].range(of: #"\(static [0-9.]+\) \d+%"#, options: .regularExpression) == nil

@@ -199,7 +199,7 @@ struct ReadModeTests {
         #expect(frame(c).lines()[0].contains(NumberText.fixed(summary.natsPerCharacter, decimals: 4) + " nats/char"))
     }
 
-    @Test("d shows a dynamic reading: TextReading's dynamic figures, tint and stored candidates; d again or Tab drops it")
+    @Test("d shows a dynamic reading: TextReading's dynamic figures, tint and stored candidates; d or Tab drops it")
     func dynamicReading() throws {
         let c = try reading(width: 160)
         let checkpoint = try Data(contentsOf: URL(fileURLWithPath: folder + "/a.safetensors"))
