@@ -148,6 +148,14 @@ public final class EngineSession: PlaySession {
         return (reading, skipped.values.reduce(0, +))
     }
 
+    public func readDynamically(_ tokens: [Int32]) throws -> DynamicReading {
+        // Its graph on one core, as the static reading's stepping, so that the screen keeps the other.
+        let reading = DynamicReading(
+            session.model, tokens: tokens, settings: try DynamicEvaluationSettings(), compute: .streaming(split: false))
+        reading.readInBackground()
+        return reading
+    }
+
     public func start(
         from reading: ProgressiveReading, before position: Int, prime: String, samplers: [SamplerSettings],
         randomSeed: UInt64

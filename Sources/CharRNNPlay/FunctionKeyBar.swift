@@ -22,7 +22,10 @@ public enum FunctionKeyBar {
             Entry("F4", "Units"),
         ]
             + (mode == .read
-                ? [Entry("/", "Search"), Entry("c", "Continue"), Entry("t", "Tint"), Entry("Tab", "Model")]
+                ? [
+                    Entry("/", "Search"), Entry("c", "Continue"), Entry("t", "Tint"), Entry("Tab", "Model"),
+                    Entry("d", "Dynamic"),
+                ]
                 : [Entry("F2", "Steer")])
     }
 

@@ -95,6 +95,8 @@ public enum PlayAction: Equatable, Sendable {
     case beginSearch
     case findNext
     case continueFromCursor
+    /// Read mode: the dynamic reading (the model learning as it reads) ⇄ the static one.
+    case toggleDynamic
     /// F4: tint the text by a hidden unit, or stop; F5–F9: another unit.
     case toggleUnits
     case moveUnit(UnitMove)
@@ -208,7 +210,6 @@ public enum KeyMap {
     }
 
     /// Read mode: the cursor keys move through the text, the writing keys do nothing.
-    /// (A key for dynamic evaluation would go here, with its action and effect.)
     private static func readAction(for key: Key, helpShown: Bool) -> PlayAction? {
         switch key {
         case .up where helpShown: .scrollHelp(-1)
@@ -226,6 +227,7 @@ public enum KeyMap {
         case .character("/"): .beginSearch
         case .character("n"), .enter: .findNext
         case .character("c"): .continueFromCursor
+        case .character("d"): .toggleDynamic
         case .character("t"), .control("t"): .toggleTint
         case .character("+"): .moreBars
         case .character("-"): .fewerBars
@@ -262,6 +264,7 @@ public enum KeyMap {
         ("Enter  n", "find the next match"),
         ("t  Ctrl-T", "tint by rank bucket / by surprisal"),
         ("c", "continue from here: write on from the cursor, from the state already read"),
+        ("d", "the model learns from the text as it reads it (dynamic) / static reading"),
         ("+  -", "more / fewer bars"),
         ("Tab  Shift-Tab", "next / previous checkpoint, re-reading the text"),
         ("F3", "back to writing"),

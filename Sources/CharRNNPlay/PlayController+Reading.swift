@@ -26,6 +26,25 @@ extension PlayController {
         }
     }
 
+    /// `d`: starts a dynamic reading of the text with the current model (in the background; the
+    /// checkpoint on disk never changes) and shows it, or drops it and shows the static reading
+    /// again. A checkpoint switch drops it too (`reread`).
+    func toggleDynamic() {
+        guard var d = document else { return }
+        if d.dynamic != nil {
+            d.dynamic = nil
+        } else {
+            do {
+                d.dynamic = try session.readDynamically(d.reading.tokens)
+            } catch {
+                show(error)
+                return
+            }
+        }
+        document = d
+        refreshCursorBars()
+    }
+
     /// After a checkpoint switch: the same text, read by the new model, the cursor kept.
     func reread(_ old: ReadDocument) {
         do {
@@ -91,8 +110,8 @@ extension PlayController {
             cursorBars = nil
             return
         }
-        let key = (ObjectIdentifier(d.reading), d.cursor, state.barCount)
-        let ready = d.cursor >= 1 && d.cursor <= d.reading.readCount
+        let key = (d.dynamic.map(ObjectIdentifier.init) ?? ObjectIdentifier(d.reading), d.cursor, state.barCount)
+        let ready = d.cursor >= 1 && d.cursor <= d.shownReadCount
         if let old = cursorBarsKey, old == key, cursorBars != nil || !ready { return }
         cursorBarsKey = key
         cursorBars = d.bars(at: d.cursor, count: state.barCount)

@@ -49,7 +49,7 @@ public final class PlayController {
     private var notice: Notice?
     /// The bars show the next character's distribution (nothing drawn from it yet).
     private var showingNext = false
-    /// What `cursorBars` was computed for: the reading, the position, the number of bars.
+    /// What `cursorBars` was computed for: the reading shown, the position, the number of bars.
     var cursorBarsKey: (reading: ObjectIdentifier, position: Int, count: Int)?
 
     let fixedRandomSeed: UInt64?
@@ -175,6 +175,8 @@ public final class PlayController {
             moveCursor(move)
         case .continueFromCursor:
             continueFromCursor()
+        case .toggleDynamic:
+            toggleDynamic()
         case .moveUnit(let move):
             moveUnit(move)
         case .steer(let command):

@@ -61,6 +61,11 @@ public protocol PlaySession: AnyObject {
     /// when fewer than two characters are left.
     func read(_ text: [Unicode.Scalar]) throws -> (reading: ProgressiveReading, skipped: Int)
 
+    /// Starts a dynamic reading of `tokens` (a reading's) with the current model, in the
+    /// background (`DynamicReading`, at the default `DynamicEvaluationSettings`): the model
+    /// learns on a copy of itself as it reads; the checkpoint never changes.
+    func readDynamically(_ tokens: [Int32]) throws -> DynamicReading
+
     /// As `start`, from the state `reading` (by the current model) reached after its tokens
     /// before `position`, whose characters are `prime`: nothing is fed again.
     func start(

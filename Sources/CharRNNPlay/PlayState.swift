@@ -195,6 +195,8 @@ public struct PlayState: Equatable, Sendable {
             return [.moveCursor(move)]
         case .continueFromCursor:
             return [.continueFromCursor]
+        case .toggleDynamic:
+            return [.toggleDynamic]
         case .toggleUnits:
             unitTint.toggle()
         case .moveUnit(let move):
@@ -283,6 +285,8 @@ public enum PlayEffect: Equatable, Sendable {
     case moveCursor(CursorMove)
     /// Start writing from the text before the cursor, in the state read there.
     case continueFromCursor
+    /// Start or drop the dynamic reading of the text open in read mode.
+    case toggleDynamic
     /// Tint by another hidden unit (F5–F9).
     case moveUnit(UnitMove)
     /// Enter, leave or act in steer mode.

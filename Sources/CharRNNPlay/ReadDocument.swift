@@ -1,13 +1,17 @@
 import CharRNN
 
 /// A text open in read mode: the file's characters, the model's reading of them (filled in by
-/// the background reading), the cursor and the pane's top row.
+/// the background reading), its dynamic reading while `d` has one shown, the cursor and the
+/// pane's top row.
 public struct ReadDocument {
     /// The file as given, for the status line and notices.
     public let path: String
     /// The file's characters, kept to read them again with another checkpoint.
     public let text: [Unicode.Scalar]
     public let reading: ProgressiveReading
+    /// The dynamic reading of the same text (the model learning as it reads), shown instead of
+    /// `reading` while there is one.
+    public internal(set) var dynamic: DynamicReading?
     /// The file's characters left out because the model's vocabulary lacks them.
     public let skipped: Int
     /// The character of each token id (U+FFFD for `[UNK]`).
@@ -40,11 +44,19 @@ public struct ReadDocument {
         String(String.UnicodeScalarView(reading.tokens[..<position].map { symbols[Int($0)] }))
     }
 
-    /// nats/char over the characters of `range` read so far; nil when none is.
+    /// Positions 1…shownReadCount have figures in the reading shown.
+    public var shownReadCount: Int { dynamic?.readCount ?? reading.readCount }
+
+    /// The figures of `position` (1…shownReadCount) in the reading shown.
+    public func shownFigures(at position: Int) -> CharacterReading {
+        dynamic?.figures(at: position) ?? reading.figures(at: position)
+    }
+
+    /// nats/char over the characters of `range` read so far by the reading shown; nil when none is.
     public func natsPerCharacter(in range: Range<Int>) -> Double? {
-        let read = max(range.lowerBound, 1)..<min(range.upperBound, reading.readCount + 1)
+        let read = max(range.lowerBound, 1)..<min(range.upperBound, shownReadCount + 1)
         guard !read.isEmpty else { return nil }
-        let bits = read.reduce(0.0) { $0 + Double(reading.figures(at: $1).surprisalBits) }
+        let bits = read.reduce(0.0) { $0 + Double(shownFigures(at: $1).surprisalBits) }
         return bits * ReadDocument.ln2 / Double(read.count)
     }
 
@@ -64,20 +76,30 @@ public struct ReadDocument {
         return (after..<last + 1).first(where: matches) ?? (0..<after).first(where: matches)
     }
 
-    /// The bars at `position`: the distribution that predicted it, recomputed, its `count` most
-    /// probable characters and the actual one marked; nil for the first character (nothing
-    /// predicts it) and for characters not read yet.
+    /// The bars at `position` in the reading shown: the distribution that predicted it, its
+    /// `count` most probable characters (recomputed; a dynamic reading's stored ones, at most its
+    /// `topCount`) and the actual one marked; nil for the first character (nothing predicts it)
+    /// and for characters not read yet.
     public func bars(at position: Int, count: Int) -> (view: DistributionView, figures: CharacterReading)? {
-        guard position >= 1, position <= reading.readCount else { return nil }
-        let d = reading.distribution(at: position)
+        guard position >= 1, position <= shownReadCount else { return nil }
         let vocabulary = reading.vocabulary
-        let candidates = d.top.prefix(count).map {
+        let figures: CharacterReading
+        let top: [(token: Int, probability: Float)]
+        if let dynamic {
+            figures = dynamic.figures(at: position)
+            top = dynamic.candidates(at: position).prefix(count).map { (Int($0.token), $0.probability) }
+        } else {
+            let d = reading.distribution(at: position)
+            figures = d.figures
+            top = d.top.prefix(count).map { ($0.token, $0.probability) }
+        }
+        let candidates = top.map {
             DistributionView.Candidate(symbol: vocabulary.scalar(of: $0.token), probability: $0.probability)
         }
         let actual = DistributionView.Candidate(
-            symbol: vocabulary.scalar(of: Int(d.figures.token)), probability: d.figures.probability)
+            symbol: vocabulary.scalar(of: Int(figures.token)), probability: figures.probability)
         let view = DistributionView(
-            candidates: candidates, chosen: actual, entropy: d.figures.entropyBits, temperature: 1)
-        return (view, d.figures)
+            candidates: candidates, chosen: actual, entropy: figures.entropyBits, temperature: 1)
+        return (view, figures)
     }
 }

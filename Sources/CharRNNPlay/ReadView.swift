@@ -16,7 +16,7 @@ public enum ReadView {
         guard let pane = layout.streams.first else { return }
         let rows = d.rows(width: pane.text.width, widths: widths)
         var start = rows.top(d.top, showing: d.cursor, height: pane.text.height)
-        let read = d.reading.readCount
+        let read = d.shownReadCount
         for r in 0..<pane.text.height where start < d.count {
             let end = rows.rowEnd(start)
             var column = 0
@@ -44,7 +44,7 @@ public enum ReadView {
                 } else if i > read {
                     style = .dim
                 } else {
-                    let f = d.reading.figures(at: i)
+                    let f = d.shownFigures(at: i)
                     style = state.readTint == .rank ? .rank(f.bucket.rawValue) : StreamText.tint(f.surprisalBits)
                 }
                 if style != runStyle { flush() }
@@ -107,8 +107,9 @@ public enum ReadView {
     }
 
     /// The status line in read mode: checkpoint, cell and size, reading progress (while it runs),
-    /// nats/char over the text read so far (then bits/char and perplexity), over the visible
-    /// window, the share of each rank bucket, and the characters left out.
+    /// nats/char over the text read so far (then bits/char and perplexity), the dynamic reading's
+    /// while there is one, over the visible window (in the reading shown), the share of each
+    /// rank bucket, and the characters left out.
     static func statusLine(_ c: PlayController, _ d: ReadDocument) -> StatusLine {
         let model = c.session.model
         let reading = d.reading
@@ -136,6 +137,7 @@ public enum ReadView {
                     ], priority: 3),
             ]
         }
+        if let dynamic = d.dynamic { fields.append(dynamicField(d, dynamic)) }
         if let window = windowSummary(c, d) {
             fields.append(.init(["window \(NumberText.fixed(window, decimals: 4))"], priority: 6))
         }
@@ -150,6 +152,23 @@ public enum ReadView {
         if d.skipped > 0 { fields.append(.init(["skipped \(NumberText.grouped(d.skipped))"], priority: 7)) }
         if let unit = c.unitStatusField { fields.append(unit) }
         return StatusLine(fields)
+    }
+
+    /// "dynamic 1.172 (static 1.353) 34%": the dynamic reading's nats/char so far, the static
+    /// reading's over the same characters (once it has read them), and the progress while it runs.
+    static func dynamicField(_ d: ReadDocument, _ dynamic: DynamicReading) -> StatusLine.Field {
+        if let failure = dynamic.failure {
+            return .init([failure, "dynamic reading failed"], priority: StatusLine.essential - 1)
+        }
+        let summary = dynamic.summary
+        let read = summary?.characters ?? 0
+        let total = dynamic.characterCount
+        let progress = read == total ? "" : " \(Int(100 * Double(read) / Double(total)))%"
+        guard let summary else { return .init(["dynamic" + progress], priority: StatusLine.essential) }
+        let figure = "dynamic \(NumberText.fixed(summary.natsPerCharacter, decimals: 3))"
+        let statics = read <= d.reading.readCount ? d.reading.natsPerCharacter(through: read) : nil
+        let full = figure + (statics.map { " (static \(NumberText.fixed($0, decimals: 3)))" } ?? "") + progress
+        return .init([full, figure + progress], priority: StatusLine.essential)
     }
 
     /// nats/char over the characters the text pane shows.

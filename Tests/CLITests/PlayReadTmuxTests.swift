@@ -78,6 +78,41 @@ struct PlayReadTmuxTests {
         try expectRestored(tmux, screen)
     }
 
+    @Test(
+        "d in read mode: the dynamic nats/char (read --dynamic --json's) beside the static one; d again drops it",
+        .enabled(if: TmuxSession.installed, "tmux is not installed (scripts/install-deps installs it)"),
+        .timeLimit(.minutes(2)))
+    func dynamicReading() throws {
+        let folder = try playCheckpointFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try FileManager.default.copyItem(
+            atPath: CharRNNBinary.fixture("tiny-gru.eval.txt"), toPath: folder + "/sonnet.txt")
+        let json = try CharRNNBinary.run(
+            ["read", "--checkpoint", "a.safetensors", "--text", "sonnet.txt", "--json", "--dynamic"], in: folder)
+        #expect(json.status == 0, "\(json.stderr)")
+        let summaryLine = try #require(json.stdout.split(separator: "\n").last)
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(summaryLine.utf8)) as? [String: Any])
+        let dynamic = String(format: "%.3f", try #require(summary["nats_per_char"] as? Double))
+        let settings = try #require(summary["dynamic"] as? [String: Any])
+        let statics = String(format: "%.3f", try #require(settings["static_nats_per_char"] as? Double))
+
+        let binary = try CharRNNBinary.path()
+        let tmux = try TmuxSession(
+            command: "'\(binary)' play --checkpoint a.safetensors --read sonnet.txt; sleep 120",
+            width: 100, height: 24, folder: folder)
+        defer { tmux.kill() }
+        try tmux.wait("the reading's figures", seconds: 30) { s in
+            s[0].contains("nats/char") && !s[0].contains("read ")
+        }
+        try tmux.keys("d")
+        let screen = try tmux.wait("the dynamic figure, read to the end", seconds: 30) { s in
+            s[0].contains("(static ") && s[0].range(of: #"\(static [0-9.]+\) \d+%"#, options: .regularExpression) == nil
+        }
+        #expect(screen[0].contains("dynamic \(dynamic) (static \(statics))"), "\(screen[0]) vs \(dynamic), \(statics)")
+        try tmux.keys("d")
+        try tmux.wait("the static reading again") { s in s[0].contains("nats/char") && !s[0].contains("dynamic") }
+    }
+
     @Test("play --read with a missing, empty or invalid file: one line on stderr, non-zero exit")
     func badFiles() throws {
         let folder = try CharRNNBinary.temporaryFolder()

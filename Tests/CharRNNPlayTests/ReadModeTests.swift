@@ -199,6 +199,66 @@ struct ReadModeTests {
         #expect(frame(c).lines()[0].contains(NumberText.fixed(summary.natsPerCharacter, decimals: 4) + " nats/char"))
     }
 
+    @Test("d shows a dynamic reading: TextReading's dynamic figures, tint and stored candidates; d or Tab drops it")
+    func dynamicReading() throws {
+        let c = try reading(width: 160)
+        let checkpoint = try Data(contentsOf: URL(fileURLWithPath: folder + "/a.safetensors"))
+        for _ in 0..<120 { c.handle(.right) }
+        let staticBars = try #require(c.cursorBars)
+        c.handle(.character("d"))
+        let dynamic = try #require(c.document?.dynamic)
+        for _ in 0..<2000 where !dynamic.isComplete { usleep(5000) }
+        c.advance(until: clock.now)
+
+        let model = try CharRNNModel.load(path: folder + "/a.safetensors")
+        let expected = try TextReading.read(
+            model, tokens: c.document!.reading.tokens, top: DynamicReading.defaultTopCount,
+            learning: try DynamicEvaluationSettings(), compute: .streaming(split: false))
+        let staticSummary = try #require(c.document?.reading.summary)
+        #expect(expected.summary.natsPerCharacter != staticSummary.natsPerCharacter, "the model learned")
+        let line = frame(c).lines()[0]
+        let figures = "dynamic \(NumberText.fixed(expected.summary.natsPerCharacter, decimals: 3))"
+            + " (static \(NumberText.fixed(staticSummary.natsPerCharacter, decimals: 3)))"
+        #expect(line.contains(figures), "\(line)")
+        #expect(line.contains(figures + " │"), "read to the end: no progress")
+        let reading = c.document!.reading
+        for k in [1, 100, 256, 257, reading.characterCount] {  // chunks of 256: within, at and after one
+            let bits = (1...k).reduce(0.0) { $0 + Double(reading.figures(at: $1).surprisalBits) }
+            #expect(abs(reading.natsPerCharacter(through: k) - bits * ReadDocument.ln2 / Double(k)) < 1e-9)
+        }
+        #expect((1...dynamic.characterCount).allSatisfy { dynamic.figures(at: $0) == expected.characters[$0 - 1] })
+
+        // The bars: the dynamic reading's stored candidates at the cursor, its rank and bits.
+        let bars = try #require(c.cursorBars)
+        #expect(bars.figures == expected.characters[119] && bars.figures != staticBars.figures)
+        #expect(bars.view.candidates.map(\.probability) == expected.candidates(at: 120).map(\.probability))
+        let bits = NumberText.fixed(Double(bars.figures.surprisalBits), decimals: 2)
+        #expect(frame(c).screenText.contains("rank \(bars.figures.rank) · \(bits) bits"))
+        // The tint: the dynamic reading's ranks; a dynamic reading not started yet leaves the text dim.
+        c.handle(.home)
+        let screen = frame(c)
+        for column in [0, 1, 2, 4, 5] {
+            #expect(screen.style(row: 2, column: column) == .rank(expected.characters[4 + column].bucket.rawValue))
+        }
+        let tokens = c.document!.reading.tokens
+        c.document!.dynamic = DynamicReading(
+            model, tokens: tokens, settings: try DynamicEvaluationSettings(), compute: .streaming(split: false))
+        let unread = frame(c)
+        #expect(unread.style(row: 2, column: 0) == .dim && unread.lines()[0].contains("dynamic 0%"))
+
+        // d again: the static reading's figures and bars.
+        c.handle(.character("d"))
+        for _ in 0..<120 { c.handle(.right) }
+        #expect(c.document?.dynamic == nil && c.cursorBars?.figures == staticBars.figures)
+        #expect(!frame(c).lines()[0].contains("dynamic"))
+        // Tab drops it: the new checkpoint's static reading.
+        c.handle(.character("d"))
+        #expect(c.document?.dynamic != nil)
+        c.handle(.tab)
+        #expect(c.session.model.name == "b" && c.document?.dynamic == nil)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: folder + "/a.safetensors")) == checkpoint, "never written")
+    }
+
     @Test("c continues from the cursor: the new stream starts where priming with the text before it does")
     func continueFromHere() throws {
         let c = try reading()

@@ -110,6 +110,10 @@ final class ScriptedSession: PlaySession {
         throw CharRNNError("the scripted session cannot read")
     }
 
+    func readDynamically(_ tokens: [Int32]) throws -> DynamicReading {
+        throw CharRNNError("the scripted session cannot read")
+    }
+
     func start(
         from reading: ProgressiveReading, before position: Int, prime: String, samplers: [SamplerSettings],
         randomSeed: UInt64

@@ -58,16 +58,8 @@ public final class ProgressiveReading {
     /// or with this object. Once only; on a system that refuses a thread, reads here instead.
     public func readInBackground() {
         precondition(thread == nil && work.completedChunks == 0, "already reading")
-        let retained = Unmanaged.passRetained(work)  // the thread's reference, released as it ends
-        var created = pthread_t()
-        let status = pthread_create(
-            &created, nil,
-            { raw in
-                Unmanaged<ReadingWork>.fromOpaque(raw!).takeRetainedValue().readRemaining()
-                return nil
-            }, retained.toOpaque())
-        guard status == 0 else {
-            retained.release()
+        let work = work
+        guard let created = ReaderThread.start({ work.readRemaining() }) else {
             readAll()
             return
         }
@@ -112,6 +104,16 @@ public final class ProgressiveReading {
         guard chunks > 0 else { return nil }
         let nats = (0..<chunks).reduce(0.0) { $0 + work.chunkNats[$1] }
         return EvaluationResult(characters: readCount, natsPerCharacter: nats / Double(readCount))
+    }
+
+    /// nats/char over positions 1…count (1…readCount), in O(count / chunkLength + chunkLength):
+    /// for a figure beside another reading's over the same characters.
+    public func natsPerCharacter(through count: Int) -> Double {
+        precondition(count >= 1 && count <= readCount, "positions 1...\(count) not read (1...\(readCount))")
+        let whole = count / chunkLength
+        var nats = (0..<whole).reduce(0.0) { $0 + work.chunkNats[$1] }
+        for i in whole * chunkLength..<count { nats += Double(work.figures[i].surprisalBits) * Double.log(2) }
+        return nats / Double(count)
     }
 
     /// How many of the characters read so far fell in each rank bucket (`RankBucket.rawValue`).
