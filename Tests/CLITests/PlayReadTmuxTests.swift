@@ -35,8 +35,9 @@ struct PlayReadTmuxTests {
         defer { tmux.kill() }
 
         // The whole text read: its nats/char is read --json's, rounded as read prints it.
+        // (Waiting for the bottom row too: a capture can catch a frame half drawn.)
         var screen = try tmux.wait("the reading's figures", seconds: 30) { s in
-            s[0].contains("nats/char") && !s[0].contains("read ")
+            s[0].contains("nats/char") && !s[0].contains("read ") && bottomRow(s).contains("11+")
         }
         #expect(screen[0].contains("\(nats) nats/char"), "\(screen[0]) vs \(nats)")
         #expect(screen[2].hasPrefix("Thy youth's proud livery"))
