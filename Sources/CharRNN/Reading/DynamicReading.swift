@@ -80,16 +80,13 @@ public final class DynamicReading {
     /// The figures of position `position` (1…readCount).
     public func figures(at position: Int) -> CharacterReading {
         precondition(position >= 1 && position <= readCount, "position \(position) not read (1...\(readCount))")
-        return work.figures[position - 1]
+        return work.store.figures(at: position)
     }
 
     /// The best candidates of position `position` (1…readCount), most probable first.
     public func candidates(at position: Int) -> [ReadCandidate] {
         precondition(position >= 1 && position <= readCount, "position \(position) not read (1...\(readCount))")
-        let base = (position - 1) * topCount
-        return (base..<base + topCount).map {
-            ReadCandidate(token: work.topTokens[$0], probability: work.topProbabilities[$0])
-        }
+        return work.store.candidates(at: position)
     }
 
     /// nats/char over the characters read so far (from the chunks' summed losses, as
@@ -113,9 +110,7 @@ private final class DynamicReadingWork: @unchecked Sendable {
     private let learner: DynamicEvaluation
     let tokens: [Int32]
     let top: Int
-    let figures: UnsafeMutablePointer<CharacterReading>  // [n]
-    let topTokens: UnsafeMutablePointer<Int32>  // [n, top]
-    let topProbabilities: UnsafeMutablePointer<Float>  // [n, top]
+    let store: FigureStore
     let published = Mutex(Published())
     let cancelled = Atomic<Bool>(false)
 
@@ -123,17 +118,7 @@ private final class DynamicReadingWork: @unchecked Sendable {
         self.learner = learner
         self.tokens = tokens
         self.top = top
-        let n = tokens.count - 1
-        figures = .allocate(capacity: n)
-        topTokens = .allocate(capacity: max(1, n * top))
-        topProbabilities = .allocate(capacity: max(1, n * top))
-    }
-
-    deinit {
-        // CharacterReading, Int32 and Float are trivial: deallocating is enough.
-        figures.deallocate()
-        topTokens.deallocate()
-        topProbabilities.deallocate()
+        store = FigureStore(characters: tokens.count - 1, top: top)
     }
 
     /// Reads chunk after chunk until the text ends, the owner goes, or learning fails.
@@ -149,11 +134,11 @@ private final class DynamicReadingWork: @unchecked Sendable {
                 return
             }
             let length = chunk.characters.count
-            (figures + start).initialize(from: chunk.characters, count: length)
+            (store.figures + start).initialize(from: chunk.characters, count: length)
             for i in 0..<length {
                 for (j, candidate) in chunk.candidates(at: i + 1).enumerated() {
-                    topTokens[(start + i) * top + j] = candidate.token
-                    topProbabilities[(start + i) * top + j] = candidate.probability
+                    store.topTokens[(start + i) * top + j] = candidate.token
+                    store.topProbabilities[(start + i) * top + j] = candidate.probability
                 }
             }
             published.withLock {

@@ -86,16 +86,13 @@ public final class ProgressiveReading {
     /// The figures of position `position` (1…readCount).
     public func figures(at position: Int) -> CharacterReading {
         precondition(position >= 1 && position <= readCount, "position \(position) not read (1...\(readCount))")
-        return work.figures[position - 1]
+        return work.store.figures(at: position)
     }
 
     /// The best candidates of position `position` (1…readCount), most probable first.
     public func candidates(at position: Int) -> [ReadCandidate] {
         precondition(position >= 1 && position <= readCount, "position \(position) not read (1...\(readCount))")
-        let base = (position - 1) * topCount
-        return (base..<base + topCount).map {
-            ReadCandidate(token: work.topTokens[$0], probability: work.topProbabilities[$0])
-        }
+        return work.store.candidates(at: position)
     }
 
     /// nats/char over the characters read so far; nil before the first chunk.
@@ -112,7 +109,7 @@ public final class ProgressiveReading {
         precondition(count >= 1 && count <= readCount, "positions 1...\(count) not read (1...\(readCount))")
         let whole = count / chunkLength
         var nats = (0..<whole).reduce(0.0) { $0 + work.chunkNats[$1] }
-        for i in whole * chunkLength..<count { nats += Double(work.figures[i].surprisalBits) * Double.log(2) }
+        for i in whole * chunkLength..<count { nats += Double(work.store.figures[i].surprisalBits) * Double.log(2) }
         return nats / Double(count)
     }
 
@@ -197,9 +194,7 @@ private final class ReadingWork: @unchecked Sendable {
     let chunkCount: Int
     /// Floats of one snapshot: every layer's h, then every layer's c (LSTM).
     let snapshotSize: Int
-    let figures: UnsafeMutablePointer<CharacterReading>  // [n]
-    let topTokens: UnsafeMutablePointer<Int32>  // [n, top]
-    let topProbabilities: UnsafeMutablePointer<Float>  // [n, top]
+    let store: FigureStore
     let snapshots: UnsafeMutablePointer<Float>  // [chunks, snapshotSize]
     let chunkNats: UnsafeMutablePointer<Double>  // [chunks]
     let chunkHistograms: UnsafeMutablePointer<Int>  // [chunks, buckets]
@@ -220,9 +215,7 @@ private final class ReadingWork: @unchecked Sendable {
         carried = model.makeState()
         probabilities = Buffer(model.config.vocabularySize)
         snapshotSize = carried.hiddenValues.count
-        figures = .allocate(capacity: n)
-        topTokens = .allocate(capacity: max(1, n * top))
-        topProbabilities = .allocate(capacity: max(1, n * top))
+        store = FigureStore(characters: n, top: top)
         snapshots = .allocate(capacity: chunkCount * snapshotSize)
         chunkNats = .allocate(capacity: chunkCount)
         chunkHistograms = .allocate(capacity: chunkCount * RankBucket.allCases.count)
@@ -230,10 +223,8 @@ private final class ReadingWork: @unchecked Sendable {
     }
 
     deinit {
-        // CharacterReading, Int32, Float, Double and Int are trivial: deallocating is enough.
-        for p in [UnsafeMutableRawPointer(figures), .init(topTokens), .init(topProbabilities), .init(snapshots)] {
-            p.deallocate()
-        }
+        // Float, Double and Int are trivial: deallocating is enough.
+        snapshots.deallocate()
         chunkNats.deallocate()
         chunkHistograms.deallocate()
     }
@@ -257,15 +248,15 @@ private final class ReadingWork: @unchecked Sendable {
                 let f = CharacterReading(
                     logits: logits, count: V, target: tokens[i + 1], probabilities: probabilities.pointer)
                 finite = finite && f.surprisalBits.isFinite && f.entropyBits.isFinite
-                figures.advanced(by: i).initialize(to: f)
+                store.figures.advanced(by: i).initialize(to: f)
                 nats += Double(f.surprisalBits) * ln2
                 chunkHistograms[k * RankBucket.allCases.count + f.bucket.rawValue] += 1
                 guard top > 0 else { return }
                 var best = TopEntries()
                 best.fill(probabilities: probabilities.pointer, sampled: probabilities.pointer, count: V, limit: top)
                 for (j, entry) in best.enumerated() {
-                    topTokens[i * top + j] = Int32(entry.token)
-                    topProbabilities[i * top + j] = entry.probability
+                    store.topTokens[i * top + j] = Int32(entry.token)
+                    store.topProbabilities[i * top + j] = entry.probability
                 }
             }
             guard finite else {
