@@ -14,11 +14,10 @@ struct EvalCommand: ParsableCommand {
             were left out, and which. --held-out F scores only the \
             last fraction F of the text: on the training corpus with F = --val-fraction, that is the \
             tail `charrnn train` held out, and the figure equals its validation loss. On a \
-            terminal, texts of \(NumberText.grouped(progressThreshold)) characters or more show a \
+            terminal, texts of \(NumberText.grouped(ProgressLine.threshold)) characters or more show a \
             progress line on stderr while they are scored.
             """)
 
-    static let progressThreshold = 100_000
 
     @Option(help: "A charrnn-v1 checkpoint.") var checkpoint: String
     @Option(help: "UTF-8 text to score.") var text: String
@@ -41,8 +40,7 @@ struct EvalCommand: ParsableCommand {
             let model = try CharRNNModel.load(path: checkpoint)
             var (tokens, skippedCount) = try Self.encode(text, model.vocabulary, skippingUnknown: skipUnknown)
             if let f = heldOut { tokens = Array(TrainingSettings.split(tokens, validationFraction: f).heldOut) }
-            let long = tokens.count >= Self.progressThreshold
-            let r = try Self.evaluate(model, tokens: tokens, showingProgress: long && CLI.standardErrorIsTerminal)
+            let r = try Self.evaluate(model, tokens: tokens)
             if json {
                 var line: JSONObject = [
                     "chars": .integer(r.characters), "nats_per_char": .double(r.natsPerCharacter),
@@ -72,17 +70,12 @@ struct EvalCommand: ParsableCommand {
         return (ids, skipped.values.reduce(0, +))
     }
 
-    /// The evaluation, with a progress line redrawn on stderr at each whole percent when `showingProgress`,
-    /// cleared at the end.
-    static func evaluate(_ model: CharRNNModel, tokens: [Int32], showingProgress: Bool) throws -> EvaluationResult {
-        var shownPercent: Int?
-        defer { if shownPercent != nil { CLI.printToStandardError("\r\u{1B}[2K", terminator: "") } }
-        return try Evaluation.evaluate(model, tokens: tokens, compute: .forCommand(training: false)) { scored, total in
-            let percent = 100 * scored / total
-            guard showingProgress, percent != shownPercent else { return }
-            shownPercent = percent
-            CLI.printToStandardError(
-                "\r\u{1B}[2Kscoring: \(percent)% of \(NumberText.grouped(total)) characters", terminator: "")
+    /// The evaluation, with a progress line on stderr for a long text (see `ProgressLine`).
+    static func evaluate(_ model: CharRNNModel, tokens: [Int32]) throws -> EvaluationResult {
+        let line = ProgressLine("scoring", characters: tokens.count)
+        defer { line.finish() }
+        return try Evaluation.evaluate(model, tokens: tokens, compute: .forCommand(training: false)) {
+            line.update($0, of: $1)
         }
     }
 

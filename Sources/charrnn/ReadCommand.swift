@@ -62,12 +62,16 @@ struct ReadCommand: ParsableCommand {
             let compute = ComputePolicy.forCommand(training: false)
             let kept = json || html != nil ? top : 0
             let learning = try dynamicOptions.settings()
+            let line = ProgressLine("learning while reading", characters: tokens.count)
             let reading =
                 try learning.map {
-                    try TextReading.read(model, tokens: tokens, top: kept, learning: $0, compute: compute)
+                    defer { line.finish() }
+                    return try TextReading.read(model, tokens: tokens, top: kept, learning: $0, compute: compute) {
+                        line.update($0, of: $1)
+                    }
                 } ?? TextReading.read(model, tokens: tokens, top: kept, compute: compute)
             let comparison: Comparison? = try learning.map {
-                ($0, try Evaluation.evaluate(model, tokens: tokens, compute: compute).natsPerCharacter)
+                ($0, try EvalCommand.evaluate(model, tokens: tokens).natsPerCharacter)
             }
             let symbols = model.vocabulary.symbols
             if let html {

@@ -76,7 +76,9 @@ struct UnitsCommand: ParsableCommand {
                 }
                 guard html != nil else { return }
             }
-            let ranking = try UnitRanking.rank(streaming, tokens: tokens)
+            let line = ProgressLine("ranking units", characters: tokens.count)
+            let ranking = try UnitRanking.rank(streaming, tokens: tokens) { line.update($0, of: $1) }
+            line.finish()
             let showTable = !json && traced.isEmpty
             if json {
                 for feature in TextFeature.allCases { print(Self.jsonLine(feature, ranking).text(spaced: true)) }

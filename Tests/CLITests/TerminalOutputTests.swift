@@ -56,6 +56,29 @@ struct TerminalOutputTests {
         #expect(short.status == 0 && !short.stdout.contains("scoring"))
     }
 
+    @Test(
+        "units and read --dynamic show their progress line on a terminal for long texts and clear it",
+        arguments: [
+            (["units"], "ranking units"), (["read", "--dynamic", "--dynamic-chunk", "2000"], "learning while reading"),
+        ])
+    func longPassProgress(command: [String], verb: String) throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let text = folder + "/long.txt"
+        let sample = try String(contentsOfFile: CharRNNBinary.fixture("tiny-gru.eval.txt"), encoding: .utf8)
+        try String(repeating: sample, count: 100_000 / sample.count + 1).write(
+            toFile: text, atomically: true, encoding: .utf8)
+        let arguments = command + ["--checkpoint", tinyGRU, "--text", text, "--json"]
+        let piped = try charrnn(arguments)
+        #expect(piped.status == 0 && !piped.stderr.contains(verb))
+        let terminal = try charrnnOnTerminal(arguments)
+        #expect(terminal.status == 0)
+        let clear = "\r\u{1B}[2K"
+        #expect(terminal.stdout.contains(clear + verb + ": 100% of "))
+        let afterProgress = try #require(terminal.stdout.components(separatedBy: clear).last)
+        #expect(afterProgress.replacingOccurrences(of: "\r\n", with: "\n") == piped.stdout)
+    }
+
     @Test("generate --json gives entropy and surprisal in bits, named so")
     func jsonBits() throws {
         let run = try charrnn(

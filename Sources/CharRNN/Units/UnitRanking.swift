@@ -34,8 +34,11 @@ public struct UnitRanking: Sendable {
     public func ranked(_ feature: TextFeature) -> [Entry] { entries[feature] ?? [] }
 
     /// Reads `tokens` through `model` from the zero state (see `StreamingModel.forEachState`) and
-    /// ranks every unit against every feature.
-    public static func rank(_ model: StreamingModel, tokens: [Int32]) throws -> UnitRanking {
+    /// ranks every unit against every feature; `progress` gets the characters read and the total
+    /// every 1,000 characters and at the end.
+    public static func rank(
+        _ model: StreamingModel, tokens: [Int32], progress: (_ read: Int, _ total: Int) -> Void = { _, _ in }
+    ) throws -> UnitRanking {
         let units = HiddenUnit.all(in: model.config)
         let text = tokens.map { model.vocabulary.scalar(of: Int($0)) }
         var reader = TextFeatureReader()
@@ -46,6 +49,7 @@ public struct UnitRanking: Sendable {
             correlations.add(
                 units: UnsafeBufferPointer(start: values.pointer, count: values.count),
                 features: reader.values(at: position, of: text))
+            if position % 1000 == 999 || position == tokens.count - 1 { progress(position + 1, tokens.count) }
         }
         return UnitRanking(correlations, units: units)
     }
