@@ -27,10 +27,8 @@ struct PlayReadTmuxTests {
         let summary = try #require(try JSONSerialization.jsonObject(with: Data(summaryLine.utf8)) as? [String: Any])
         let nats = String(format: "%.4f", try #require(summary["nats_per_char"] as? Double))
 
-        let binary = try CharRNNBinary.path()
-        let tmux = try TmuxSession(
-            command: "'\(binary)' play --checkpoint a.safetensors --read sonnet.txt --seed 3;"
-                + " echo EXIT=$?; stty -a; sleep 120",
+        let tmux = try TmuxSession.play(
+            "--checkpoint a.safetensors --read sonnet.txt --seed 3",
             width: 100, height: 24, folder: folder)
         defer { tmux.kill() }
 

@@ -25,10 +25,8 @@ struct PlaySteerTmuxTests {
     func steering() throws {
         let folder = try playCheckpointFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let binary = try CharRNNBinary.path()
-        let tmux = try TmuxSession(
-            command: "'\(binary)' play --checkpoint a.safetensors --prime 'The ' --seed 5;"
-                + " echo EXIT=$?; stty -a; sleep 120",
+        let tmux = try TmuxSession.play(
+            "--checkpoint a.safetensors --prime 'The ' --seed 5",
             width: 100, height: 30, folder: folder)
         defer { tmux.kill() }
         try tmux.wait("streaming", seconds: 30) { firstStreamRow($0).trimmingCharacters(in: .whitespaces).count > 24 }
@@ -88,10 +86,8 @@ struct PlaySteerTmuxTests {
     func fourStreams() throws {
         let folder = try playCheckpointFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let binary = try CharRNNBinary.path()
-        let tmux = try TmuxSession(
-            command: "'\(binary)' play --checkpoint a.safetensors --prime 'The ' --seed 5;"
-                + " echo EXIT=$?; stty -a; sleep 120",
+        let tmux = try TmuxSession.play(
+            "--checkpoint a.safetensors --prime 'The ' --seed 5",
             width: 120, height: 36, folder: folder)
         defer { tmux.kill() }
         try tmux.wait("streaming", seconds: 30) { firstStreamRow($0).count > 8 }
@@ -121,10 +117,8 @@ struct PlaySteerTmuxTests {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try FileManager.default.copyItem(
             atPath: CharRNNBinary.fixture("tiny-lstm.safetensors"), toPath: folder + "/lstm.safetensors")
-        let binary = try CharRNNBinary.path()
-        let tmux = try TmuxSession(
-            command: "'\(binary)' play --checkpoint a.safetensors --versus lstm.safetensors --prime 'The ' --seed 5;"
-                + " echo EXIT=$?; stty -a; sleep 120",
+        let tmux = try TmuxSession.play(
+            "--checkpoint a.safetensors --versus lstm.safetensors --prime 'The ' --seed 5",
             width: 100, height: 30, folder: folder)
         defer { tmux.kill() }
         try tmux.wait("both models", seconds: 30) { s in

@@ -19,9 +19,8 @@ struct PlayTmuxTests {
     func interactiveSession() throws {
         let folder = try playCheckpointFolder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let binary = try CharRNNBinary.path()
-        let tmux = try TmuxSession(
-            command: "'\(binary)' play --checkpoint a.safetensors --seed 5; echo EXIT=$?; stty -a; sleep 120",
+        let tmux = try TmuxSession.play(
+            "--checkpoint a.safetensors --seed 5",
             width: 100, height: 30, folder: folder)
         defer { tmux.kill() }
 

@@ -15,9 +15,8 @@ struct PlayUnitsTmuxTests {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try FileManager.default.copyItem(
             atPath: CharRNNBinary.fixture("tiny-gru.eval.txt"), toPath: folder + "/sonnet.txt")
-        let binary = try CharRNNBinary.path()
-        let tmux = try TmuxSession(
-            command: "'\(binary)' play --checkpoint a.safetensors --seed 5; echo EXIT=$?; stty -a; sleep 120",
+        let tmux = try TmuxSession.play(
+            "--checkpoint a.safetensors --seed 5",
             width: 100, height: 30, folder: folder)
         defer { tmux.kill() }
 

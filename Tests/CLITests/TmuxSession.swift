@@ -18,6 +18,15 @@ final class TmuxSession {
 
     /// Starts `command` (run by sh) in a detached window of the given size, with a UTF-8
     /// locale or, when `locale` is false, none at all (LANG and LC_* unset).
+    /// `charrnn play ARGUMENTS` in `folder`, then, once it exits, its status (`EXIT=N`) and the
+    /// terminal's settings (`stty -a`), so a test can check that play restored the terminal.
+    static func play(_ arguments: String, width: Int, height: Int, folder: String) throws -> TmuxSession {
+        let binary = try CharRNNBinary.path()
+        return try TmuxSession(
+            command: "'\(binary)' play \(arguments); echo EXIT=$?; stty -a; sleep 120", width: width, height: height,
+            folder: folder)
+    }
+
     init(command: String, width: Int, height: Int, folder: String, locale: Bool = true) throws {
         let environment = locale ? "export LC_ALL=C.UTF-8" : "unset LANG LC_ALL LC_CTYPE"
         let wrapped = "cd '\(folder)' && \(environment) && export TERM=screen-256color && \(command)"
