@@ -32,7 +32,7 @@ public final class StreamingModel {
             m: V, n: w.gateSize, k: model.config.embeddingSize)
         Kernels.addRowVector(table.pointer, w.inputBias, rows: V, cols: w.gateSize)
         inputTable = table
-        split = SplitMatVec.forBatchOne(config, compute)
+        split = precision == .float32 ? SplitMatVec.forBatchOne(config, compute) : nil  // bf16: one core
         if precision == .bfloat16 {
             let H = config.hiddenSize, weights = weights
             bf16Hidden = weights.map { BF16Matrix($0.hiddenWeights, rows: $0.gateSize, columns: H) }
