@@ -1,6 +1,8 @@
 import ArgumentParser
 import CharRNN
 
+extension Precision: ExpressibleByArgument {}
+
 /// `charrnn bench`: training throughput and streaming latency on synthetic data.
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -11,7 +13,9 @@ struct BenchCommand: ParsableCommand {
             step time gives chars/s. Streaming: batch 1, state carried, multinomial sampling at \
             T=0.8; the median over blocks of 100 characters gives µs/char. Scoring: --score-chars \
             random characters from a zero state, the state carried, in eval's chunks of 1,000; the \
-            median pass gives µs/char. --roofline adds FLOPs and weight bytes per character and per step, \
+            median pass gives µs/char. --precision bf16 (with --stream-only, on CPUs with AVX-512 \
+            BF16) streams with bfloat16 weights on one core, alternating three runs with float32, and \
+            reports both medians. --roofline adds FLOPs and weight bytes per character and per step, \
             what they achieve, and a probe of this machine on the same shapes. Compare with PyTorch in \
             the same run, from the repository root: PYTHONPATH=python python3 -m \
             charrnn_torch.speed with the same model flags (python/charrnn_torch/speed.py).
@@ -28,6 +32,8 @@ struct BenchCommand: ParsableCommand {
     @Flag(name: .customLong("stream-only"), help: "Measure streaming only.") var streamOnly = false
     @Flag(name: .customLong("train-only"), help: "Measure training only.") var trainOnly = false
     @Flag(name: .customLong("score-only"), help: "Measure scoring only.") var scoreOnly = false
+    @Option(help: "Streaming precision: f32, or bf16 (with --stream-only) to compare it with f32.")
+    var precision = Precision.float32
     @Flag(help: "Also report FLOPs and bytes per character and step, and probe this machine on the same shapes.")
     var roofline = false
     @Flag(help: "Print one JSON line with train_chars_per_s, stream_us_per_char and score_us_per_char.")
@@ -42,6 +48,10 @@ struct BenchCommand: ParsableCommand {
             guard [streamOnly, trainOnly, scoreOnly].filter({ $0 }).count <= 1 else {
                 throw CharRNNError("--stream-only, --train-only and --score-only exclude each other")
             }
+            if precision != .float32 && (!streamOnly || roofline) {
+                throw CharRNNError("--precision \(precision.rawValue) needs --stream-only, without --roofline")
+            }
+            try precision.validate()
             try model.config(vocabularySize: vocab).validate()
             try training.validate()
             try Benchmark.validate(seconds: seconds, threads: [("--threads", threads), ("--stream-threads", streamThreads)])
@@ -68,8 +78,7 @@ struct BenchCommand: ParsableCommand {
                     config: config, batch: batchSize, steps: seqLength, seconds: seconds,
                     compute: ComputePolicy(blasThreads: threads, splitMatVecs: false))
                 : (charactersPerSecond: 0.0, timedSteps: 0)
-            let stream =
-                all || streamOnly ? try Benchmark.streaming(config: config, seconds: seconds, compute: streamPolicy) : 0
+            let (stream, streamFloat32) = try streaming(config: config, compute: streamPolicy, all: all)
             let score =
                 all || scoreOnly
                 ? try Benchmark.scoring(config: config, characters: scoreChars, seconds: seconds, compute: streamPolicy)
@@ -93,18 +102,43 @@ struct BenchCommand: ParsableCommand {
                     "train_chars_per_s": .integer(Int(train.charactersPerSecond.rounded())),
                     "stream_us_per_char": .double((stream * 10).rounded() / 10),
                     "score_us_per_char": .double((score * 10).rounded() / 10),
+                    "precision": .string(precision.rawValue),
                 ]
+                if let streamFloat32 { line["stream_f32_us_per_char"] = .double((streamFloat32 * 10).rounded() / 10) }
                 if let probe { line["roofline"] = .object(Self.rooflineJSON(measured, probe)) }
                 print(line.text(spaced: true))
             } else {
                 print("model:     \(config.summary), batch \(batchSize) × \(seqLength)")
                 print("training:  \(NumberText.grouped(Int(train.charactersPerSecond))) chars/s (median of \(train.timedSteps) steps, \(threads) BLAS threads)")
-                print("streaming: \(NumberText.fixed(stream, decimals: 1)) µs/char (batch 1, T=0.8 multinomial, \(streamThreads) BLAS thread)")
+                if let streamFloat32 {
+                    let bf16 = NumberText.fixed(stream, decimals: 1), f32 = NumberText.fixed(streamFloat32, decimals: 1)
+                    let both = "\(bf16) µs/char bf16 (one core), \(f32) f32"
+                    print("streaming: \(both) (medians of 3 alternating runs, batch 1, T=0.8 multinomial)")
+                } else {
+                    print("streaming: \(NumberText.fixed(stream, decimals: 1)) µs/char (batch 1, T=0.8 multinomial, \(streamThreads) BLAS thread)")
+                }
                 let scored = "\(NumberText.grouped(scoreChars)) chars, state carried"
                 print("scoring:   \(NumberText.fixed(score, decimals: 1)) µs/char (\(scored))")
                 if let probe { Self.printRoofline(measured, probe, config: config, batch: batchSize, threads: threads) }
             }
         }
+    }
+
+    /// Streaming µs/char in `precision` (0 when not measured), and beside it, under a precision
+    /// other than float32, float32's: medians of three runs each, alternating.
+    func streaming(config: ModelConfig, compute: ComputePolicy, all: Bool) throws -> (Double, Double?) {
+        guard all || streamOnly else { return (0, nil) }
+        guard precision != .float32 else {
+            return (try Benchmark.streaming(config: config, seconds: seconds, compute: compute), nil)
+        }
+        var runs: [Precision: [Double]] = [:]
+        for _ in 0..<3 {
+            for p in [precision, .float32] {
+                runs[p, default: []].append(
+                    try Benchmark.streaming(config: config, seconds: seconds, compute: compute, precision: p))
+            }
+        }
+        return (Benchmark.median(runs[precision]!), Benchmark.median(runs[.float32]!))
     }
 
     /// A measurement the roofline puts against its cost: seconds per character or per step.

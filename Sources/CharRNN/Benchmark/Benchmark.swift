@@ -44,11 +44,14 @@ public enum Benchmark {
 
     /// Batch-1 streaming with the state carried and multinomial sampling at T = 0.8;
     /// returns the median microseconds per character (over blocks of 100 characters).
-    /// Applies `compute` to OpenBLAS first: call it only while nothing else computes.
-    public static func streaming(config: ModelConfig, seconds: Double, compute: ComputePolicy) throws -> Double {
+    /// Applies `compute` to OpenBLAS first: call it only while nothing else computes. `precision`
+    /// other than float32 only where `precision.validate()` passes.
+    public static func streaming(
+        config: ModelConfig, seconds: Double, compute: ComputePolicy, precision: Precision = .float32
+    ) throws -> Double {
         compute.applyToOpenBLAS()
         let model = CharRNNModel(config: config, vocabulary: syntheticVocabulary(config.vocabularySize), seed: 0)
-        let stream = StreamingModel(model, compute: compute)
+        let stream = StreamingModel(model, compute: compute, precision: precision)
         let state = stream.makeState()
         let sampler = try Sampler(
             settings: SamplerSettings(method: .multinomial, temperature: 0.8),
@@ -95,7 +98,7 @@ public enum Benchmark {
         return times
     }
 
-    static func median(_ xs: [Double]) -> Double {
+    public static func median(_ xs: [Double]) -> Double {
         let s = xs.sorted()
         return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
     }

@@ -14,8 +14,12 @@ public final class StreamingModel {
     let inputTable: Buffer  // [V, GH]
     /// The helper that shares big mat-vecs across two cores; nil without one.
     let split: SplitMatVec?
+    /// Under bfloat16: W_hh of every layer, W_ih of the upper layers (nil for layer 0, whose input
+    /// is the float32 table) and fc.weight, rounded; they run on one core. Empty under float32.
+    private let bf16Hidden: [BF16Matrix], bf16Input: [BF16Matrix?], bf16Output: BF16Matrix?
 
-    public init(_ source: CharRNNModel, compute: ComputePolicy) {
+    /// `precision` other than float32 only where `precision.validate()` passes.
+    public init(_ source: CharRNNModel, compute: ComputePolicy, precision: Precision = .float32) {
         let model = source.copy()
         self.model = model
         config = model.config
@@ -28,7 +32,29 @@ public final class StreamingModel {
             m: V, n: w.gateSize, k: model.config.embeddingSize)
         Kernels.addRowVector(table.pointer, w.inputBias, rows: V, cols: w.gateSize)
         inputTable = table
-        split = SplitMatVec.forBatchOne(config, compute)
+        split = precision == .float32 ? SplitMatVec.forBatchOne(config, compute) : nil  // bf16: one core
+        if precision == .bfloat16 {
+            let H = config.hiddenSize, weights = weights
+            bf16Hidden = weights.map { BF16Matrix($0.hiddenWeights, rows: $0.gateSize, columns: H) }
+            bf16Input = weights.indices.map { k in
+                k == 0 ? nil : BF16Matrix(weights[k].inputWeights, rows: weights[k].gateSize, columns: H)
+            }
+            bf16Output = BF16Matrix(model.parameters.value("fc.weight"), rows: config.vocabularySize, columns: H)
+        } else {
+            (bf16Hidden, bf16Input, bf16Output) = ([], [], nil)
+        }
+    }
+
+    /// y[m] (+)= w[m, n] · x[n]: by `rounded` when the model computes in bfloat16, else in float32.
+    private func matvec(
+        _ y: UnsafeMutablePointer<Float>, _ w: UnsafePointer<Float>, rounded: BF16Matrix?,
+        _ x: UnsafePointer<Float>, m: Int, n: Int, accumulate: Bool = false
+    ) {
+        if let rounded {
+            rounded.matvec(y, x, accumulate: accumulate)
+        } else {
+            BLAS.matvec(y, w, x, m: m, n: n, accumulate: accumulate, split: split)
+        }
     }
 
     /// The copy's parameters (`ChunkScorer` runs on them too).
@@ -49,12 +75,12 @@ public final class StreamingModel {
             } else {
                 // xp [GH] = W_ih · h_{k−1} + b_ih
                 xp.update(from: w.inputBias, count: w.gateSize)
-                BLAS.matvec(
-                    xp, w.inputWeights, state.hidden[k - 1].pointer, m: w.gateSize, n: H, accumulate: true,
-                    split: split)
+                matvec(
+                    xp, w.inputWeights, rounded: bf16Input.isEmpty ? nil : bf16Input[k], state.hidden[k - 1].pointer,
+                    m: w.gateSize, n: H, accumulate: true)
                 x = UnsafePointer(xp)
             }
-            BLAS.matvec(hp, w.hiddenWeights, h, m: w.gateSize, n: H, split: split)
+            matvec(hp, w.hiddenWeights, rounded: bf16Hidden.isEmpty ? nil : bf16Hidden[k], h, m: w.gateSize, n: H)
             switch config.cell {
             case .gru:
                 GRULayer.cell(
@@ -69,9 +95,9 @@ public final class StreamingModel {
         }
         let p = model.parameters, logits = state.logitsBuffer.pointer
         logits.update(from: p.value("fc.bias"), count: config.vocabularySize)
-        BLAS.matvec(
-            logits, p.value("fc.weight"), state.hidden[config.layers - 1].pointer,
-            m: config.vocabularySize, n: H, accumulate: true, split: split)
+        matvec(
+            logits, p.value("fc.weight"), rounded: bf16Output, state.hidden[config.layers - 1].pointer,
+            m: config.vocabularySize, n: H, accumulate: true)
         state.stepped = true
     }
 }
