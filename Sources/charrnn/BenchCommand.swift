@@ -54,7 +54,8 @@ struct BenchCommand: ParsableCommand {
             try precision.validate()
             try model.config(vocabularySize: vocab).validate()
             try training.validate()
-            try Benchmark.validate(seconds: seconds, threads: [("--threads", threads), ("--stream-threads", streamThreads)])
+            try Benchmark.validate(
+                seconds: seconds, threads: [("--threads", threads), ("--stream-threads", streamThreads)])
         }
     }
 
@@ -109,13 +110,15 @@ struct BenchCommand: ParsableCommand {
                 print(line.text(spaced: true))
             } else {
                 print("model:     \(config.summary), batch \(batchSize) × \(seqLength)")
-                print("training:  \(NumberText.grouped(Int(train.charactersPerSecond))) chars/s (median of \(train.timedSteps) steps, \(threads) BLAS threads)")
+                let rate = NumberText.grouped(Int(train.charactersPerSecond))
+                print("training:  \(rate) chars/s (median of \(train.timedSteps) steps, \(threads) BLAS threads)")
                 if let streamFloat32 {
                     let bf16 = NumberText.fixed(stream, decimals: 1), f32 = NumberText.fixed(streamFloat32, decimals: 1)
                     let both = "\(bf16) µs/char bf16 (one core), \(f32) f32"
                     print("streaming: \(both) (medians of 3 alternating runs, batch 1, T=0.8 multinomial)")
                 } else {
-                    print("streaming: \(NumberText.fixed(stream, decimals: 1)) µs/char (batch 1, T=0.8 multinomial, \(streamThreads) BLAS thread)")
+                    let perChar = NumberText.fixed(stream, decimals: 1)
+                    print("streaming: \(perChar) µs/char (batch 1, T=0.8 multinomial, \(streamThreads) BLAS thread)")
                 }
                 let scored = "\(NumberText.grouped(scoreChars)) chars, state carried"
                 print("scoring:   \(NumberText.fixed(score, decimals: 1)) µs/char (\(scored))")

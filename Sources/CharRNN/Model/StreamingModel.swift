@@ -18,8 +18,12 @@ public final class StreamingModel {
     /// is the float32 table) and fc.weight, rounded; they run on one core. Empty under float32.
     private let bf16Hidden: [BF16Matrix], bf16Input: [BF16Matrix?], bf16Output: BF16Matrix?
 
+    public convenience init(_ source: CharRNNModel, compute: ComputePolicy) {
+        self.init(source, compute: compute, precision: .float32)
+    }
+
     /// `precision` other than float32 only where `precision.validate()` passes.
-    public init(_ source: CharRNNModel, compute: ComputePolicy, precision: Precision = .float32) {
+    public init(_ source: CharRNNModel, compute: ComputePolicy, precision: Precision) {
         let model = source.copy()
         self.model = model
         config = model.config
