@@ -118,7 +118,7 @@ def main(argv=None):
     if a.json:
         print(json.dumps({"torch": torch.__version__, "cell": a.cell, "emb": a.embedding, "hidden": a.hidden,
                           "layers": a.layers, "vocab": a.vocab, "batch": a.batch_size, "seq": a.seq_length,
-                          "threads": a.threads, "train_chars_per_s": round(train),
+                          "threads": a.threads, "precision": "f32", "train_chars_per_s": round(train),
                           "stream_us_per_char": round(stream, 1), "score_us_per_char": round(score, 1)}),
               flush=True)
     else:
