@@ -62,7 +62,8 @@ public final class DynamicEvaluation {
     /// `Evaluation.forEachChunk`. Outputs that turn non-finite (a learning rate too high) are an
     /// error naming the character.
     func readNextChunk(
-        of tokens: [Int32], _ body: (_ logits: UnsafePointer<Float>, _ start: Int, _ length: Int, _ nats: Double) throws -> Void
+        of tokens: [Int32],
+        _ body: (_ logits: UnsafePointer<Float>, _ start: Int, _ length: Int, _ nats: Double) throws -> Void
     ) throws -> Bool {
         let start = position, length = nextChunkLength(of: tokens)
         guard length >= 1 else { return false }

@@ -1,9 +1,5 @@
 import Synchronization
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// A dynamic reading of a long text (see `DynamicEvaluation`: the model learns from each chunk
 /// after scoring it), in the background if asked, so that a front end can show it beside the
 /// static reading and fill it in as it comes. Its figures are `TextReading.read(_:tokens:top:
@@ -23,7 +19,7 @@ public final class DynamicReading {
     public let settings: DynamicEvaluationSettings
     public let topCount: Int
     private let work: DynamicReadingWork
-    private var thread: pthread_t?
+    private let reader: ReaderThread
 
     /// Prepares a dynamic reading of `tokens` (at least 2) keeping `top` (0…16, at most the
     /// vocabulary) candidates per position; the model given never changes (it learns on a copy).
@@ -40,30 +36,21 @@ public final class DynamicReading {
         topCount = min(top, model.config.vocabularySize)
         work = DynamicReadingWork(
             DynamicEvaluation(model: model, settings: settings, compute: compute), tokens: tokens, top: topCount)
-    }
-
-    /// Stops a background reading and waits for its thread.
-    deinit {
-        work.cancelled.store(true, ordering: .relaxed)
-        if let thread { pthread_join(thread, nil) }
+        let work = work
+        reader = ReaderThread(
+            read: { work.readRemaining() }, cancel: { work.cancelled.store(true, ordering: .relaxed) })
     }
 
     /// Starts reading on a thread of its own and returns at once; the thread ends with the text
     /// or with this object. Once only; on a system that refuses a thread, reads here instead.
     public func readInBackground() {
-        precondition(thread == nil && readCount == 0, "already reading")
-        let work = work
-        guard let created = ReaderThread.start({ work.readRemaining() }) else {
-            readAll()
-            return
-        }
-        thread = created
+        precondition(readCount == 0, "already reading")
+        reader.readInBackground()
     }
 
     /// Reads what is left on the calling thread (not while a background reading runs).
     public func readAll() {
-        precondition(thread == nil, "reading in the background already")
-        work.readRemaining()
+        reader.readAll()
     }
 
     /// Characters the reading will cover: every one after the first.

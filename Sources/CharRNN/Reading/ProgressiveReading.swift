@@ -1,10 +1,6 @@
 import RealModule
 import Synchronization
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// A long text read by a model chunk by chunk, in the background if asked, so that a front end
 /// can show it at once and fill in the figures as they come. The reading is `TextReading`'s
 /// (from a zero state carried through the whole text; position i is predicted from
@@ -27,7 +23,7 @@ public final class ProgressiveReading {
     public let topCount: Int
     public let chunkLength: Int
     private let work: ReadingWork
-    private var thread: pthread_t?
+    private let reader: ReaderThread
     /// States inside the chunk recomputed last, every `localStride` characters from its start
     /// (filled in as recomputation passes them): once the cursor has landed in a chunk, any
     /// position of it costs at most `localStride` steps.
@@ -46,30 +42,21 @@ public final class ProgressiveReading {
         chunkLength = chunk
         work = ReadingWork(
             StreamingModel(model, compute: .streaming(split: false)), tokens: tokens, top: topCount, chunk: chunk)
-    }
-
-    /// Stops a background reading and waits for its thread.
-    deinit {
-        work.cancelled.store(true, ordering: .relaxed)
-        if let thread { pthread_join(thread, nil) }
+        let work = work
+        reader = ReaderThread(
+            read: { work.readRemaining() }, cancel: { work.cancelled.store(true, ordering: .relaxed) })
     }
 
     /// Starts reading on a thread of its own and returns at once; the thread ends with the text
     /// or with this object. Once only; on a system that refuses a thread, reads here instead.
     public func readInBackground() {
-        precondition(thread == nil && work.completedChunks == 0, "already reading")
-        let work = work
-        guard let created = ReaderThread.start({ work.readRemaining() }) else {
-            readAll()
-            return
-        }
-        thread = created
+        precondition(work.completedChunks == 0, "already reading")
+        reader.readInBackground()
     }
 
     /// Reads what is left on the calling thread (not while a background reading runs).
     public func readAll() {
-        precondition(thread == nil, "reading in the background already")
-        work.readRemaining()
+        reader.readAll()
     }
 
     /// Characters the reading will cover: every one after the first.

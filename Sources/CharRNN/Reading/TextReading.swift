@@ -29,7 +29,8 @@ public struct TextReading: Sendable {
     /// first to the last character (as `Evaluation.forEachChunk` does).
     static func read(
         _ model: CharRNNModel, tokens: [Int32], top: Int,
-        walk: (_ body: (_ logits: UnsafePointer<Float>, _ start: Int, _ length: Int, _ nats: Double) throws -> Void) throws -> Void
+        walk: (_ body: (_ logits: UnsafePointer<Float>, _ start: Int, _ length: Int, _ nats: Double) throws -> Void)
+            throws -> Void
     ) throws -> TextReading {
         precondition((0...maxTopCount).contains(top), "top must be in 0...\(maxTopCount), got \(top)")
         let V = model.config.vocabularySize
