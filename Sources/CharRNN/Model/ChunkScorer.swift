@@ -3,7 +3,8 @@
 /// mode. The same float32 products as the training graph, ordered for one sequence, layer by layer:
 /// - layer 0's input projection is a row of the streaming model's table Emb·W_ihᵀ + b_ih [V, GH];
 /// - an upper layer's input projection is one matrix product over the chunk, [n, H] · W_ihᵀ;
-/// - only the recurrent W_hh · h is per step (on two cores under a splitting policy);
+/// - only the recurrent W_hh · h is per step (on two cores under a splitting policy; in the
+///   model's precision, so in bfloat16 under `.bfloat16`: the chunk products stay float32);
 /// - the output layer is one matrix product over the chunk, [n, H] · W_fcᵀ.
 ///
 /// The state is a `StreamingState` of the `StreamingModel` the scorer runs on, so it can be copied
@@ -81,7 +82,7 @@ public final class ChunkScorer {
             let hPrev = t == 0 ? UnsafePointer(state.hidden[k].pointer) : UnsafePointer(outputs + (t - 1) * H)
             let hOut = outputs + t * H
             // hp [GH] = W_hh · h_{t−1}
-            BLAS.matvec(hp, w.hiddenWeights, hPrev, m: w.gateSize, n: H, split: model.split)
+            model.recurrentProduct(layer: k, hp, hPrev)
             switch c.cell {
             case .gru:
                 GRULayer.cell(
