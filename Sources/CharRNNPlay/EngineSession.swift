@@ -143,13 +143,14 @@ public final class EngineSession: PlaySession {
                 "a text to read needs at least 2 characters of \(model.name)'s vocabulary, has \(tokens.count)")
         }
         // The bars at the cursor are recomputed, so no candidates are kept: 16 bytes a character.
-        let reading = ProgressiveReading(session.model, tokens: tokens, top: 0)
+        let reading = ProgressiveReading(session.model, tokens: tokens, top: 0, compute: compute)
         reading.readInBackground()
         return (reading, skipped.values.reduce(0, +))
     }
 
     public func readDynamically(_ tokens: [Int32]) throws -> DynamicReading {
-        // Its graph on one core, as the static reading's stepping, so that the screen keeps the other.
+        // Its graph on one core, as the static reading's stepping, so that the screen keeps the other; in
+        // float32 whatever the precision, as it learns.
         let reading = DynamicReading(
             session.model, tokens: tokens, settings: try DynamicEvaluationSettings(), compute: .streaming(split: false))
         reading.readInBackground()
@@ -178,7 +179,7 @@ public final class EngineSession: PlaySession {
     public func unitValues(
         of reading: ProgressiveReading, in range: Range<Int>, carrying state: inout StreamingState?
     ) -> [Float] {
-        let model = unitModel ?? StreamingModel(session.model, compute: .streaming(split: false))
+        let model = unitModel ?? StreamingModel(session.model, compute: compute.oneCore)
         unitModel = model
         let count = HiddenUnit.all(in: model.config).count
         var values = [Float](repeating: 0, count: range.count * count)

@@ -106,8 +106,8 @@ struct BF16MatrixTests {
         .enabled(if: BF16Matrix.isSupported), arguments: Cell.allCases)
     func streamingModelSplits(cell: Cell) {
         let model = makeModel(cell, vocabulary: 65, embedding: 16, hidden: 512, layers: 2)
-        let split = StreamingModel(model, compute: .streaming(split: true), precision: .bfloat16)
-        let single = StreamingModel(model, compute: .streaming(split: false), precision: .bfloat16)
+        let split = StreamingModel(model, compute: .streaming(split: true, precision: .bfloat16))
+        let single = StreamingModel(model, compute: .streaming(split: false, precision: .bfloat16))
         #expect((split.split != nil) == (ComputePolicy.cores >= 2))
         let a = split.makeState(), b = single.makeState()
         for token in randomTokens(20, vocabulary: 65, seed: 8) {

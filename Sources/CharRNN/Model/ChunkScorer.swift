@@ -3,14 +3,16 @@
 /// mode. The same float32 products as the training graph, ordered for one sequence, layer by layer:
 /// - layer 0's input projection is a row of the streaming model's table Emb·W_ihᵀ + b_ih [V, GH];
 /// - an upper layer's input projection is one matrix product over the chunk, [n, H] · W_ihᵀ;
-/// - only the recurrent W_hh · h is per step (on two cores under a splitting policy; in the
-///   model's precision, so in bfloat16 under `.bfloat16`: the chunk products stay float32);
+/// - only the recurrent W_hh · h is per step (on two cores under a splitting policy);
 /// - the output layer is one matrix product over the chunk, [n, H] · W_fcᵀ.
+/// Under bfloat16 (the model's `precision`) the per-step W_hh · h is the bfloat16 mat-vec, where
+/// the time goes; the chunk-wide products (upper W_ih, output layer) stay float32 OpenBLAS gemms.
 ///
 /// The state is a `StreamingState` of the `StreamingModel` the scorer runs on, so it can be copied
 /// out after any chunk (`StreamingState.copy(from:)`), set back before one, or handed to a
 /// generation stream: after `score` it holds the state after the chunk's last character and, in
-/// `logits`, the distribution of the next one, exactly as if the chunk had been streamed. Scoring
+/// `logits`, the distribution of the next one, exactly as if the chunk had been streamed (under
+/// float32; under bfloat16 within rounding, as streaming rounds those products too). Scoring
 /// the same tokens from the same state gives bit-identical logits.
 ///
 /// The scorer owns scratch for one chunk: one thread at a time per scorer (several scorers may

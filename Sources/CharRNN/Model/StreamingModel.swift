@@ -21,12 +21,8 @@ public final class StreamingModel {
     /// Empty under float32.
     private let bf16Hidden: [BF16Matrix], bf16Input: [BF16Matrix?], bf16Output: BF16Matrix?
 
-    public convenience init(_ source: CharRNNModel, compute: ComputePolicy) {
-        self.init(source, compute: compute, precision: .float32)
-    }
-
-    /// `precision` other than float32 only where `precision.validate()` passes.
-    public init(_ source: CharRNNModel, compute: ComputePolicy, precision: Precision) {
+    /// Computes in `compute.precision`.
+    public init(_ source: CharRNNModel, compute: ComputePolicy) {
         let model = source.copy()
         self.model = model
         config = model.config
@@ -39,7 +35,7 @@ public final class StreamingModel {
             m: V, n: w.gateSize, k: model.config.embeddingSize)
         Kernels.addRowVector(table.pointer, w.inputBias, rows: V, cols: w.gateSize)
         inputTable = table
-        self.precision = precision
+        precision = compute.precision
         split = SplitMatVec.forBatchOne(config, compute)
         if precision == .bfloat16 {
             let H = config.hiddenSize, weights = weights
