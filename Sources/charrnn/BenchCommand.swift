@@ -122,9 +122,9 @@ struct BenchCommand: ParsableCommand {
                 let rate = NumberText.grouped(Int(train.charactersPerSecond))
                 print("training:  \(rate) chars/s (median of \(train.timedSteps) steps, \(threads) BLAS threads)")
                 let streamed = "batch 1, T=0.8 multinomial, \(streamThreads) BLAS thread"
-                print("streaming: \(perCharacter(stream, streamFloat32)) (\(streamed))")
+                print("streaming: \(perCharacter(stream, streamFloat32, streamed))")
                 let scored = "\(NumberText.grouped(scoreChars)) chars, state carried"
-                print("scoring:   \(perCharacter(score, scoreFloat32)) (\(scored))")
+                print("scoring:   \(perCharacter(score, scoreFloat32, scored))")
                 if let probe { Self.printRoofline(measured, probe, config: config, batch: batchSize, threads: threads) }
             }
         }
@@ -144,13 +144,13 @@ struct BenchCommand: ParsableCommand {
         return (Benchmark.median(runs[0]), Benchmark.median(runs[1]))
     }
 
-    /// "12.3 µs/char", or with float32's figure beside it "6.1 µs/char bf16, 12.3 f32 (medians of 3
-    /// alternating runs)".
-    func perCharacter(_ figure: Double, _ float32: Double?) -> String {
+    /// "12.3 µs/char (details)", or with float32's figure beside it "6.1 µs/char bf16, 12.3 f32
+    /// (medians of 3 alternating runs; details)".
+    func perCharacter(_ figure: Double, _ float32: Double?, _ details: String) -> String {
         let text = NumberText.fixed(figure, decimals: 1) + " µs/char"
-        guard let float32 else { return text }
+        guard let float32 else { return "\(text) (\(details))" }
         let f32 = NumberText.fixed(float32, decimals: 1)
-        return "\(text) \(precision.rawValue), \(f32) f32 (medians of 3 alternating runs)"
+        return "\(text) \(precision.rawValue), \(f32) f32 (medians of 3 alternating runs; \(details))"
     }
 
     /// A measurement the roofline puts against its cost: seconds per character or per step.
