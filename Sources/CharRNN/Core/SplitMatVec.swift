@@ -6,11 +6,12 @@ import Synchronization
 
 /// Batch-1 mat-vecs over big matrices shared between two cores, float32 or bfloat16 weights
 /// (`BF16Matrix`). A streaming step reads all of W_hh (3 MB for a GRU with H = 512 in float32,
-/// 1.5 MB in bfloat16) from the shared cache; two cores reading it nearly halve the step. The rows are cut into chunks: the first half is the caller's, the second the helper
-/// thread's, so each core reads the same rows every step and keeps what its own L2 holds of
-/// them. Each job walks its half in the direction opposite to the last job's, so the rows a core
-/// read last (still in its L2) are the ones it reads first (a 1.5 MB half in a 1 MB L2: about a
-/// third fewer bytes from L3). A core that finishes its half claims the other's remaining chunks
+/// 1.5 MB in bfloat16) from the shared cache; two cores reading it nearly halve the step. The
+/// rows are cut into chunks: the first half is the caller's, the second the helper thread's, so
+/// each core reads the same rows every step and keeps what its own L2 holds of them. Each job
+/// walks its half in the direction opposite to the last job's, so the rows a core read last
+/// (still in its L2) are the ones it reads first (a 1.5 MB half in a 1 MB L2: about a third
+/// fewer bytes from L3). A core that finishes its half claims the other's remaining chunks
 /// from the same atomic cursor, so when the helper is slow to start (asleep, or its core busy
 /// with another process) the caller simply does more: never much slower than one core.
 /// The helper spins briefly between jobs, then sleeps on a semaphore: an idle model costs no CPU.
