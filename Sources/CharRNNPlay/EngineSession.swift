@@ -26,7 +26,8 @@ public final class EngineSession: PlaySession {
         let network = try CharRNNModel.load(path: path)
         session = try GenerationSession(model: network, topCount: TopEntries.capacity, compute: compute)
         self.compute = compute
-        model = ModelDescription(name: CheckpointCycle.displayName(path), config: network.config)
+        model = ModelDescription(
+            name: CheckpointCycle.displayName(path), config: network.config, precision: compute.precision)
     }
 
     public func load(checkpoint path: String) throws {
@@ -36,7 +37,8 @@ public final class EngineSession: PlaySession {
         session.resetAll()
         try session.replaceModel(network, priming: .primeOnly)
         unitModel = nil
-        model = ModelDescription(name: CheckpointCycle.displayName(path), config: network.config)
+        model = ModelDescription(
+            name: CheckpointCycle.displayName(path), config: network.config, precision: compute.precision)
     }
 
     public func start(
@@ -218,7 +220,9 @@ public final class EngineSession: PlaySession {
             return
         }
         let network = try CharRNNModel.load(path: path)
-        versus = (network, ModelDescription(name: CheckpointCycle.displayName(path), config: network.config))
+        let description = ModelDescription(
+            name: CheckpointCycle.displayName(path), config: network.config, precision: compute.precision)
+        versus = (network, description)
     }
 
     public var lastKLDivergenceBits: Double? { comparison == nil ? nil : lastComparisonStep?.klDivergenceBits }
