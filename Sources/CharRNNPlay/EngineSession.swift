@@ -26,7 +26,8 @@ public final class EngineSession: PlaySession {
         let network = try CharRNNModel.load(path: path)
         session = try GenerationSession(model: network, topCount: TopEntries.capacity, compute: compute)
         self.compute = compute
-        model = ModelDescription(name: CheckpointCycle.displayName(path), config: network.config)
+        model = ModelDescription(
+            name: CheckpointCycle.displayName(path), config: network.config, precision: compute.precision)
     }
 
     public func load(checkpoint path: String) throws {
@@ -36,7 +37,8 @@ public final class EngineSession: PlaySession {
         session.resetAll()
         try session.replaceModel(network, priming: .primeOnly)
         unitModel = nil
-        model = ModelDescription(name: CheckpointCycle.displayName(path), config: network.config)
+        model = ModelDescription(
+            name: CheckpointCycle.displayName(path), config: network.config, precision: compute.precision)
     }
 
     public func start(
@@ -143,13 +145,14 @@ public final class EngineSession: PlaySession {
                 "a text to read needs at least 2 characters of \(model.name)'s vocabulary, has \(tokens.count)")
         }
         // The bars at the cursor are recomputed, so no candidates are kept: 16 bytes a character.
-        let reading = ProgressiveReading(session.model, tokens: tokens, top: 0)
+        let reading = ProgressiveReading(session.model, tokens: tokens, top: 0, compute: compute)
         reading.readInBackground()
         return (reading, skipped.values.reduce(0, +))
     }
 
     public func readDynamically(_ tokens: [Int32]) throws -> DynamicReading {
-        // Its graph on one core, as the static reading's stepping, so that the screen keeps the other.
+        // Its graph on one core, as the static reading's stepping, so that the screen keeps the other; in
+        // float32 whatever the precision, as it learns.
         let reading = DynamicReading(
             session.model, tokens: tokens, settings: try DynamicEvaluationSettings(), compute: .streaming(split: false))
         reading.readInBackground()
@@ -178,7 +181,7 @@ public final class EngineSession: PlaySession {
     public func unitValues(
         of reading: ProgressiveReading, in range: Range<Int>, carrying state: inout StreamingState?
     ) -> [Float] {
-        let model = unitModel ?? StreamingModel(session.model, compute: .streaming(split: false))
+        let model = unitModel ?? StreamingModel(session.model, compute: compute.oneCore)
         unitModel = model
         let count = HiddenUnit.all(in: model.config).count
         var values = [Float](repeating: 0, count: range.count * count)
@@ -217,7 +220,9 @@ public final class EngineSession: PlaySession {
             return
         }
         let network = try CharRNNModel.load(path: path)
-        versus = (network, ModelDescription(name: CheckpointCycle.displayName(path), config: network.config))
+        let description = ModelDescription(
+            name: CheckpointCycle.displayName(path), config: network.config, precision: compute.precision)
+        versus = (network, description)
     }
 
     public var lastKLDivergenceBits: Double? { comparison == nil ? nil : lastComparisonStep?.klDivergenceBits }

@@ -103,10 +103,20 @@ public struct ModelDescription: Equatable, Sendable {
     /// File name without `.safetensors`, e.g. "shakespeare-gru512".
     public var name: String
     public var config: ModelConfig
+    /// The precision it computes in (`--precision`).
+    public var precision: Precision
 
-    public init(name: String, config: ModelConfig) {
+    public init(name: String, config: ModelConfig, precision: Precision = .float32) {
         self.name = name
         self.config = config
+        self.precision = precision
+    }
+
+    /// The status line's architecture field, long and short: "GRU 1×512", "GRU", each followed by
+    /// " bf16" under bfloat16.
+    var architectureForms: [String] {
+        let suffix = precision == .float32 ? "" : " " + precision.rawValue
+        return [config.architecture + suffix, config.cell.rawValue.uppercased() + suffix]
     }
 }
 

@@ -116,7 +116,7 @@ public enum PlayView {
         let method = state.sampler.methodSummary
         var fields: [StatusLine.Field] = [
             .init([model.name, ColumnWidth.standard.ellipsized(model.name, columns: 10)], priority: namePriority),
-            .init([model.config.architecture, model.config.cell.rawValue.uppercased()], priority: 4),
+            .init(model.architectureForms, priority: 4),
             .init(["T=" + state.temperatureText], priority: StatusLine.essential),
             .init([method, String(method.prefix { $0 != " " })], priority: 3),
         ]

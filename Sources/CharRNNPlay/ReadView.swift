@@ -117,7 +117,7 @@ public enum ReadView {
             .init(
                 [model.name, ColumnWidth.standard.ellipsized(model.name, columns: 10)],
                 priority: PlayView.namePriority),
-            .init([model.config.architecture, model.config.cell.rawValue.uppercased()], priority: 4),
+            .init(model.architectureForms, priority: 4),
         ]
         if let failure = reading.failure {
             fields.append(.init([failure, "reading failed"], priority: StatusLine.essential - 1))

@@ -1,8 +1,6 @@
 import ArgumentParser
 import CharRNN
 
-extension Precision: ExpressibleByArgument {}
-
 /// `charrnn bench`: training throughput and streaming latency on synthetic data.
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -13,10 +11,11 @@ struct BenchCommand: ParsableCommand {
             step time gives chars/s. Streaming: batch 1, state carried, multinomial sampling at \
             T=0.8; the median over blocks of 100 characters gives µs/char. Scoring: --score-chars \
             random characters from a zero state, the state carried, in eval's chunks of 1,000; the \
-            median pass gives µs/char. --precision bf16 (with --stream-only, on CPUs with AVX-512 \
-            BF16) streams with bfloat16 weights on one core, alternating three runs with float32, and \
-            reports both medians. --roofline adds FLOPs and weight bytes per character and per step, \
-            what they achieve, and a probe of this machine on the same shapes. Compare with PyTorch in \
+            median pass gives µs/char. --precision bf16 (on CPUs with AVX-512 BF16) streams and scores \
+            with bfloat16 weights, alternating three runs of each with float32, and reports both \
+            medians; training stays float32. --roofline adds FLOPs and weight bytes per character and \
+            per step (2 bytes a bfloat16 weight), what they achieve, and a probe of this machine on the \
+            same shapes (under bf16, of the bfloat16 mat-vec too). Compare with PyTorch in \
             the same run, from the repository root: PYTHONPATH=python python3 -m \
             charrnn_torch.speed with the same model flags (python/charrnn_torch/speed.py).
             """)
@@ -32,8 +31,7 @@ struct BenchCommand: ParsableCommand {
     @Flag(name: .customLong("stream-only"), help: "Measure streaming only.") var streamOnly = false
     @Flag(name: .customLong("train-only"), help: "Measure training only.") var trainOnly = false
     @Flag(name: .customLong("score-only"), help: "Measure scoring only.") var scoreOnly = false
-    @Option(help: "Streaming precision: f32, or bf16 (with --stream-only) to compare it with f32.")
-    var precision = Precision.float32
+    @OptionGroup var precisionOptions: PrecisionOptions
     @Flag(help: "Also report FLOPs and bytes per character and step, and probe this machine on the same shapes.")
     var roofline = false
     @Flag(help: "Print one JSON line with train_chars_per_s, stream_us_per_char and score_us_per_char.")
@@ -48,16 +46,18 @@ struct BenchCommand: ParsableCommand {
             guard [streamOnly, trainOnly, scoreOnly].filter({ $0 }).count <= 1 else {
                 throw CharRNNError("--stream-only, --train-only and --score-only exclude each other")
             }
-            if precision != .float32 && (!streamOnly || roofline) {
-                throw CharRNNError("--precision \(precision.rawValue) needs --stream-only, without --roofline")
+            if precision != .float32 && trainOnly {
+                let scope = "is for streaming and scoring: training here is f32"
+                throw CharRNNError("--precision \(precision.rawValue) \(scope)")
             }
-            try precision.validate()
             try model.config(vocabularySize: vocab).validate()
             try training.validate()
             try Benchmark.validate(
                 seconds: seconds, threads: [("--threads", threads), ("--stream-threads", streamThreads)])
         }
     }
+
+    var precision: Precision { precisionOptions.precision }
 
     /// The batch shape as training settings, which bound it.
     var training: TrainingSettings {
@@ -72,27 +72,35 @@ struct BenchCommand: ParsableCommand {
             let config = model.config(vocabularySize: vocab)
             try MemoryEstimate(training: config, settings: training, corpusCharacters: 0).check(maxGiB: nil)
             let all = !(streamOnly || trainOnly || scoreOnly)
-            let streamPolicy = ComputePolicy.streamingFromEnvironment(blasThreads: streamThreads)
+            let streamPolicy = ComputePolicy.streamingFromEnvironment(blasThreads: streamThreads, precision: precision)
             let train =
                 all || trainOnly
                 ? Benchmark.training(
                     config: config, batch: batchSize, steps: seqLength, seconds: seconds,
                     compute: ComputePolicy(blasThreads: threads, splitMatVecs: false))
                 : (charactersPerSecond: 0.0, timedSteps: 0)
-            let (stream, streamFloat32) = try streaming(config: config, compute: streamPolicy, all: all)
-            let score =
-                all || scoreOnly
-                ? try Benchmark.scoring(config: config, characters: scoreChars, seconds: seconds, compute: streamPolicy)
-                : 0
+            let (stream, streamFloat32) =
+                try all || streamOnly
+                ? alternating(streamPolicy) { try Benchmark.streaming(config: config, seconds: seconds, compute: $0) }
+                : (0, nil)
+            let (score, scoreFloat32) =
+                try all || scoreOnly
+                ? alternating(streamPolicy) {
+                    try Benchmark.scoring(config: config, characters: scoreChars, seconds: seconds, compute: $0)
+                }
+                : (0, nil)
             let probe =
                 roofline
                 ? Roofline.probe(
                     config: config, batch: batchSize, steps: seqLength, trainingThreads: threads,
-                    seconds: min(seconds, 1))
+                    seconds: min(seconds, 1), precision: precision)
                 : nil
-            let costs = Roofline(config: config, chunk: 1000, batch: batchSize, steps: seqLength)
+            let costs = Roofline(config: config, chunk: 1000, batch: batchSize, steps: seqLength, precision: precision)
+            let float32Costs = Roofline(config: config, chunk: 1000, batch: batchSize, steps: seqLength)
             let measured: [Measured] = [
                 ("stream", costs.streaming, stream * 1e-6), ("score", costs.scoring, score * 1e-6),
+                ("stream_f32", float32Costs.streaming, (streamFloat32 ?? 0) * 1e-6),
+                ("score_f32", float32Costs.scoring, (scoreFloat32 ?? 0) * 1e-6),
                 ("train", costs.training, Double(batchSize * seqLength) / train.charactersPerSecond),
             ].filter { $0.seconds > 0 && $0.seconds.isFinite }
             if json {
@@ -106,42 +114,43 @@ struct BenchCommand: ParsableCommand {
                     "precision": .string(precision.rawValue),
                 ]
                 if let streamFloat32 { line["stream_f32_us_per_char"] = .double((streamFloat32 * 10).rounded() / 10) }
+                if let scoreFloat32 { line["score_f32_us_per_char"] = .double((scoreFloat32 * 10).rounded() / 10) }
                 if let probe { line["roofline"] = .object(Self.rooflineJSON(measured, probe)) }
                 print(line.text(spaced: true))
             } else {
                 print("model:     \(config.summary), batch \(batchSize) × \(seqLength)")
                 let rate = NumberText.grouped(Int(train.charactersPerSecond))
                 print("training:  \(rate) chars/s (median of \(train.timedSteps) steps, \(threads) BLAS threads)")
-                if let streamFloat32 {
-                    let bf16 = NumberText.fixed(stream, decimals: 1), f32 = NumberText.fixed(streamFloat32, decimals: 1)
-                    let both = "\(bf16) µs/char bf16 (one core), \(f32) f32"
-                    print("streaming: \(both) (medians of 3 alternating runs, batch 1, T=0.8 multinomial)")
-                } else {
-                    let perChar = NumberText.fixed(stream, decimals: 1)
-                    print("streaming: \(perChar) µs/char (batch 1, T=0.8 multinomial, \(streamThreads) BLAS thread)")
-                }
+                let streamed = "batch 1, T=0.8 multinomial, \(streamThreads) BLAS thread"
+                print("streaming: \(perCharacter(stream, streamFloat32, streamed))")
                 let scored = "\(NumberText.grouped(scoreChars)) chars, state carried"
-                print("scoring:   \(NumberText.fixed(score, decimals: 1)) µs/char (\(scored))")
+                print("scoring:   \(perCharacter(score, scoreFloat32, scored))")
                 if let probe { Self.printRoofline(measured, probe, config: config, batch: batchSize, threads: threads) }
             }
         }
     }
 
-    /// Streaming µs/char in `precision` (0 when not measured), and beside it, under a precision
-    /// other than float32, float32's: medians of three runs each, alternating.
-    func streaming(config: ModelConfig, compute: ComputePolicy, all: Bool) throws -> (Double, Double?) {
-        guard all || streamOnly else { return (0, nil) }
-        guard precision != .float32 else {
-            return (try Benchmark.streaming(config: config, seconds: seconds, compute: compute), nil)
-        }
-        var runs: [Precision: [Double]] = [:]
+    /// `measure` under `compute`, and beside it, when `compute` is not float32, under the same
+    /// policy in float32: medians of three runs each, alternating.
+    func alternating(
+        _ compute: ComputePolicy, _ measure: (ComputePolicy) throws -> Double
+    ) throws -> (Double, float32: Double?) {
+        guard compute.precision != .float32 else { return (try measure(compute), nil) }
+        let float32 = ComputePolicy(blasThreads: compute.blasThreads, splitMatVecs: compute.splitsMatVecs)
+        var runs: [[Double]] = [[], []]
         for _ in 0..<3 {
-            for p in [precision, .float32] {
-                runs[p, default: []].append(
-                    try Benchmark.streaming(config: config, seconds: seconds, compute: compute, precision: p))
-            }
+            for (i, policy) in [compute, float32].enumerated() { runs[i].append(try measure(policy)) }
         }
-        return (Benchmark.median(runs[precision]!), Benchmark.median(runs[.float32]!))
+        return (Benchmark.median(runs[0]), Benchmark.median(runs[1]))
+    }
+
+    /// "12.3 µs/char (details)", or with float32's figure beside it "6.1 µs/char bf16, 12.3 f32
+    /// (medians of 3 alternating runs; details)".
+    func perCharacter(_ figure: Double, _ float32: Double?, _ details: String) -> String {
+        let text = NumberText.fixed(figure, decimals: 1) + " µs/char"
+        guard let float32 else { return "\(text) (\(details))" }
+        let f32 = NumberText.fixed(float32, decimals: 1)
+        return "\(text) \(precision.rawValue), \(f32) f32 (medians of 3 alternating runs; \(details))"
     }
 
     /// A measurement the roofline puts against its cost: seconds per character or per step.
@@ -160,6 +169,8 @@ struct BenchCommand: ParsableCommand {
         }
         object["probe_matvec_gflops"] = rounded(probe.matvecGFLOPS)
         object["probe_split_matvec_gflops"] = probe.splitMatvecGFLOPS.map(rounded) ?? .null
+        if let bf16 = probe.bf16MatvecGFLOPS { object["probe_bf16_matvec_gflops"] = rounded(bf16) }
+        if let bf16 = probe.bf16SplitMatvecGFLOPS { object["probe_bf16_split_matvec_gflops"] = rounded(bf16) }
         object["probe_recurrent_gemm_gflops"] = rounded(probe.recurrentGemmGFLOPS)
         object["probe_chunk_gemm_gflops"] = rounded(probe.chunkGemmGFLOPS)
         object["probe_memory_gb_per_s"] = rounded(probe.memoryGigabytesPerSecond)
@@ -180,6 +191,10 @@ struct BenchCommand: ParsableCommand {
         let GH = config.cell.gateCount * config.hiddenSize, H = config.hiddenSize
         let split = probe.splitMatvecGFLOPS.map { ", \(f($0)) on two cores" } ?? ""
         print("probe:     mat-vec [\(GH)×\(H)] \(f(probe.matvecGFLOPS)) GFLOPS on one core\(split)")
+        if let bf16 = probe.bf16MatvecGFLOPS {
+            let bf16Split = probe.bf16SplitMatvecGFLOPS.map { ", \(f($0)) on two cores" } ?? ""
+            print("probe:     bf16 mat-vec [\(GH)×\(H)] \(f(bf16)) GFLOPS on one core\(bf16Split)")
+        }
         let gemm = "gemm [\(batch)×\(H)]·[\(H)×\(GH)] \(f(probe.recurrentGemmGFLOPS)) GFLOPS"
         print("probe:     \(gemm), whole batch \(f(probe.chunkGemmGFLOPS)) GFLOPS (\(threads) threads)")
         print("probe:     memory \(f(probe.memoryGigabytesPerSecond)) GB/s read by one core")

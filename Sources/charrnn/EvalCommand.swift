@@ -28,6 +28,7 @@ struct EvalCommand: ParsableCommand {
     var skipUnknown = false
     @Flag(help: "Print one JSON line: chars, nats_per_char, bits_per_char, perplexity (and skipped).")
     var json = false
+    @OptionGroup var precisionOptions: PrecisionOptions
 
     func validate() throws {
         if let f = heldOut, !(f > 0 && f < 1) {
@@ -40,7 +41,7 @@ struct EvalCommand: ParsableCommand {
             let model = try CharRNNModel.load(path: checkpoint)
             var (tokens, skippedCount) = try Self.encode(text, model.vocabulary, skippingUnknown: skipUnknown)
             if let f = heldOut { tokens = Array(TrainingSettings.split(tokens, validationFraction: f).heldOut) }
-            let r = try Self.evaluate(model, tokens: tokens)
+            let r = try Self.evaluate(model, tokens: tokens, compute: precisionOptions.compute)
             if json {
                 var line: JSONObject = [
                     "chars": .integer(r.characters), "nats_per_char": .double(r.natsPerCharacter),
@@ -70,11 +71,11 @@ struct EvalCommand: ParsableCommand {
         return (ids, skipped.values.reduce(0, +))
     }
 
-    /// The evaluation, with a progress line on stderr for a long text (see `ProgressLine`).
-    static func evaluate(_ model: CharRNNModel, tokens: [Int32]) throws -> EvaluationResult {
+    /// The evaluation under `compute`, with a progress line on stderr for a long text (see `ProgressLine`).
+    static func evaluate(_ model: CharRNNModel, tokens: [Int32], compute: ComputePolicy) throws -> EvaluationResult {
         let line = ProgressLine("scoring", characters: tokens.count)
         defer { line.finish() }
-        return try Evaluation.evaluate(model, tokens: tokens, compute: .forCommand(training: false)) {
+        return try Evaluation.evaluate(model, tokens: tokens, compute: compute) {
             line.update($0, of: $1)
         }
     }

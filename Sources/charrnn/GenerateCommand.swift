@@ -50,6 +50,7 @@ struct GenerateCommand: ParsableCommand {
         parsing: .unconditional, help: "Characters to generate, ≥ 0 (play's default: \(PlayCommand.defaultLength)).")
     var length = GenerateCommand.defaultLength
     @OptionGroup var sampling: SamplingOptions
+    @OptionGroup var precisionOptions: PrecisionOptions
     @Flag(help: "Print several continuations of the prime, labelled: the streams that follow, else greedy and sampled.")
     var compare = false
     @Argument(
@@ -86,7 +87,8 @@ struct GenerateCommand: ParsableCommand {
                 : [try StreamSpec("sampled", base: settings)]
             let seed = sampling.randomSeed(announce: specs.contains { !$0.settings.isDeterministic })
             let sampled = specs.map(\.settings).filter { $0.method != .beam }
-            let session = try CLI.primedSession(model, prime: prime, streams: sampled, seed: seed, topCount: 5)
+            let session = try CLI.primedSession(
+                model, prime: prime, streams: sampled, seed: seed, topCount: 5, compute: precisionOptions.compute)
             var streamIndex = 0
             for (index, spec) in specs.enumerated() {
                 let label = compare ? spec.name : nil
@@ -154,7 +156,7 @@ struct GenerateCommand: ParsableCommand {
     ) throws {
         let seed = sampling.randomSeed(announce: !settings.isDeterministic)
         let comparison = try ModelComparison(
-            first, second, settings: settings, seed: seed, topCount: 5, compute: .forCommand(training: false))
+            first, second, settings: settings, seed: seed, topCount: 5, compute: precisionOptions.compute)
         let names = paths.map { $0.split(separator: "/").last.map(String.init) ?? $0 }
         let reports = comparison.prime(with: prime)
         for (name, report) in zip(names, [reports.first, reports.second]) {

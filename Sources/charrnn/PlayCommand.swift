@@ -55,6 +55,7 @@ struct PlayCommand: ParsableCommand {
     var checkpoints: String?
 
     @OptionGroup var sampling: SamplingOptions
+    @OptionGroup var precisionOptions: PrecisionOptions
     @Option(help: "Text the model reads before it writes; the UI starts generating at once.") var prime: String?
     @Option(
         parsing: .unconditional,
@@ -105,7 +106,7 @@ struct PlayCommand: ParsableCommand {
                 try streamPlainly(checkpoint: path, settings: settings)
                 return .quit
             }
-            let session = try EngineSession(checkpoint: path, compute: .forCommand(training: false))
+            let session = try EngineSession(checkpoint: path, compute: precisionOptions.compute)
             var state = PlayState(primeLine: prime ?? "", sampler: settings)
             if let second {
                 try session.loadVersus(checkpoint: second)
@@ -144,7 +145,8 @@ struct PlayCommand: ParsableCommand {
         }
         let model = try CharRNNModel.load(path: checkpoint)
         let seed = sampling.randomSeed(announce: !settings.isDeterministic)
-        let session = try CLI.primedSession(model, prime: prime ?? "", streams: [settings], seed: seed, topCount: 1)
+        let session = try CLI.primedSession(
+            model, prime: prime ?? "", streams: [settings], seed: seed, topCount: 1, compute: precisionOptions.compute)
         PlainTextWriter.writeText(of: session, stream: 0, length: length)
         PlainTextWriter.write("\n")
     }

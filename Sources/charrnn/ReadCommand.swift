@@ -37,10 +37,21 @@ struct ReadCommand: ParsableCommand {
     @Flag(help: "One JSON line per predicted character, then a summary line.") var json = false
     @Option(help: "Write a self-contained HTML page of the reading to this file.") var html: String?
     @OptionGroup var dynamicOptions: DynamicEvaluationOptions
+    @OptionGroup var precisionOptions: PrecisionOptions
 
     /// ANSI colours of the rank buckets, in `RankBucket` order: green, yellow, orange, red.
     static let colours = ["\u{1B}[32m", "\u{1B}[33m", "\u{1B}[38;5;208m", "\u{1B}[1;31m"]
     static let reset = "\u{1B}[0m"
+
+    func validate() throws {
+        try CLI.reportingErrors {
+            let precision = precisionOptions.precision
+            if dynamicOptions.dynamic && precision != .float32 {
+                throw CharRNNError(
+                    "--dynamic learns as it reads, in float32 only: leave out --precision \(precision.rawValue)")
+            }
+        }
+    }
 
     func run() throws {
         try CLI.reportingErrors {
@@ -59,7 +70,7 @@ struct ReadCommand: ParsableCommand {
             guard tokens.count >= 2 else {
                 throw CharRNNError("\(text): a text to read needs at least 2 characters, has \(tokens.count)")
             }
-            let compute = ComputePolicy.forCommand(training: false)
+            let compute = precisionOptions.compute
             let kept = json || html != nil ? top : 0
             let learning = try dynamicOptions.settings()
             let line = ProgressLine("learning while reading", characters: tokens.count)
@@ -71,7 +82,7 @@ struct ReadCommand: ParsableCommand {
                     }
                 } ?? TextReading.read(model, tokens: tokens, top: kept, compute: compute)
             let comparison: Comparison? = try learning.map {
-                ($0, try EvalCommand.evaluate(model, tokens: tokens).natsPerCharacter)
+                ($0, try EvalCommand.evaluate(model, tokens: tokens, compute: compute).natsPerCharacter)
             }
             let symbols = model.vocabulary.symbols
             if let html {

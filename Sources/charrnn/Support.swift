@@ -40,11 +40,12 @@ enum CLI {
     }
 
     /// A session on `model` with one stream per settings, each seeded with `seed`, primed with
-    /// `prime`; characters not fed as written are noted on stderr.
+    /// `prime`, computing under `compute`; characters not fed as written are noted on stderr.
     static func primedSession(
-        _ model: CharRNNModel, prime: String, streams: [SamplerSettings], seed: UInt64, topCount: Int
+        _ model: CharRNNModel, prime: String, streams: [SamplerSettings], seed: UInt64, topCount: Int,
+        compute: ComputePolicy
     ) throws -> GenerationSession {
-        let session = try GenerationSession(model: model, topCount: topCount, compute: .forCommand(training: false))
+        let session = try GenerationSession(model: model, topCount: topCount, compute: compute)
         for settings in streams { try session.addStream(settings: settings, seed: seed) }
         if let warning = session.prime(with: prime).warning { printToStandardError("charrnn: \(warning)") }
         return session

@@ -39,6 +39,7 @@ struct UnitsCommand: ParsableCommand {
     @Option(help: "Write a self-contained HTML page of the tinted text here.") var html: String?
     @Option(help: "Characters tinted, from the start of the text: 1…\(NumberText.grouped(maxExcerpt)).")
     var excerpt = 200
+    @OptionGroup var precisionOptions: PrecisionOptions
 
     static let maxExcerpt = 100_000
 
@@ -66,7 +67,7 @@ struct UnitsCommand: ParsableCommand {
                 throw CharRNNError("\(text): looking inside needs a text of at least 2 characters, has \(tokens.count)")
             }
             let traced = try trace.map { try HiddenUnit(parsing: $0, in: model.config) }
-            let streaming = StreamingModel(model, compute: .forCommand(training: false))
+            let streaming = StreamingModel(model, compute: precisionOptions.compute)
             let symbols = model.vocabulary.symbols
             if !traced.isEmpty {
                 try streaming.forEachState(tokens) { position, state in

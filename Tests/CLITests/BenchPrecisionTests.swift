@@ -32,10 +32,33 @@ struct BenchPrecisionTests {
         #expect(!run.stdout.contains("stream_f32_us_per_char"), "\(run.stdout)")
     }
 
-    @Test("bf16 is for streaming alone, for now")
-    func refusals() throws {
-        for flags in [["--precision", "bf16"], ["--precision", "bf16", "--stream-only", "--roofline"]] {
-            expectOneLineFailure(try charrnn(tiny + flags), mentioning: "--precision bf16 needs --stream-only")
+    @Test("bf16 scoring reports both medians too, and the roofline counts 2 bytes a bfloat16 weight")
+    func scoringAndRoofline() throws {
+        guard try String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8).contains("avx512_bf16") else { return }
+        let flags = ["--score-only", "--score-chars", "200", "--precision", "bf16", "--roofline"]
+        let run = try charrnn(tiny + flags)
+        #expect(run.status == 0, "\(run.stderr)")
+        let line = try #require(
+            try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any], "\(run.stdout)")
+        for key in ["score_us_per_char", "score_f32_us_per_char"] {
+            let value = try #require(line[key] as? Double, "\(key) in \(run.stdout)")
+            #expect(value > 0 && value.isFinite, "\(key)")
         }
+        let roofline = try #require(line["roofline"] as? [String: Any])
+        // GRU, V = 5, E = 4, H = 8: W_hh [24×8] per character in 2 bytes, the rest once per chunk of
+        // 1,000 in 4 (fc [5×8]), plus the table row [24] in 4.
+        let bf16Bytes = try #require(roofline["score_weight_bytes_per_char"] as? Int)
+        let f32Bytes = try #require(roofline["score_f32_weight_bytes_per_char"] as? Int)
+        #expect(bf16Bytes == 2 * 24 * 8 + 4 * 24)
+        #expect(f32Bytes == 4 * 24 * 8 + 4 * 24)
+        #expect(roofline["probe_bf16_matvec_gflops"] is Double)
+    }
+
+    @Test("bf16 is for streaming and scoring: training alone is refused")
+    func refusals() throws {
+        let run = try charrnn(tiny + ["--train-only", "--precision", "bf16"])
+        let cpuHasIt = try String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8).contains("avx512_bf16")
+        expectOneLineFailure(
+            run, mentioning: cpuHasIt ? "--precision bf16 is for streaming and scoring" : "AVX-512 BF16")
     }
 }

@@ -19,6 +19,15 @@ struct EngineSessionTests {
         #expect(session.model.name == "tiny-gru" && session.model.config.architecture == "GRU 1×32")
     }
 
+    @Test("the status line's architecture says bf16 when the session computes in it, and nothing under f32")
+    func precisionInStatus() throws {
+        #expect(try EngineSession(checkpoint: tiny).model.architectureForms == ["GRU 1×32", "GRU"])
+        guard (try? Precision.bfloat16.validate()) != nil else { return }  // no AVX-512 BF16 here
+        let session = try EngineSession(checkpoint: tiny, compute: .streaming(precision: .bfloat16))
+        #expect(session.model.precision == .bfloat16)
+        #expect(session.model.architectureForms == ["GRU 1×32 bf16", "GRU bf16"])
+    }
+
     @Test("greedy streaming reproduces PyTorch's greedy continuation")
     func greedyMatchesFixture() throws {
         let session = try EngineSession(checkpoint: tiny)

@@ -79,4 +79,41 @@ struct BF16MatrixTests {
         for range in [0..<3, 3..<770, 770..<771, 771..<m] { matrix.matvec(&cut, x, rows: range, accumulate: false) }
         #expect(cut == whole)
     }
+
+    /// The GRU's W_hh [3H, H] and the LSTM's [4H, H] for H = 512, and an odd row count (halves of
+    /// different sizes). Repeated: the helper serves job after job, each half walked both ways.
+    @Test(
+        "Split across two cores, the result is the one-core result bit for bit",
+        .enabled(if: BF16Matrix.isSupported),
+        arguments: [(1536, 512, false), (2048, 512, true), (1541, 512, true)])
+    func splitEqualsOneCore(rows m: Int, columns n: Int, accumulate: Bool) throws {
+        var rng = RandomGenerator(seed: UInt64(m))
+        let w = (0..<m * n).map { _ in rng.nextNormal() }, x = (0..<n).map { _ in rng.nextNormal() }
+        let start = (0..<m).map { _ in rng.nextNormal() }
+        let matrix = BF16Matrix(w, rows: m, columns: n)
+        let helper = try #require(SplitMatVec())
+        var split = start, single = start
+        for _ in 0..<4 {
+            matrix.matvec(&split, x, accumulate: accumulate, split: helper)
+            matrix.matvec(&single, x, accumulate: accumulate)
+            #expect(split == single)
+        }
+        #expect(split != start)
+    }
+
+    @Test(
+        "A bfloat16 streaming model shares its mat-vecs like a float32 one, with the one-core logits",
+        .enabled(if: BF16Matrix.isSupported), arguments: Cell.allCases)
+    func streamingModelSplits(cell: Cell) {
+        let model = makeModel(cell, vocabulary: 65, embedding: 16, hidden: 512, layers: 2)
+        let split = StreamingModel(model, compute: .streaming(split: true, precision: .bfloat16))
+        let single = StreamingModel(model, compute: .streaming(split: false, precision: .bfloat16))
+        #expect((split.split != nil) == (ComputePolicy.cores >= 2))
+        let a = split.makeState(), b = single.makeState()
+        for token in randomTokens(20, vocabulary: 65, seed: 8) {
+            split.step(Int(token), a)
+            single.step(Int(token), b)
+            #expect(Array(a.logits) == Array(b.logits))
+        }
+    }
 }

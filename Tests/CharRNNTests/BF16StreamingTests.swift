@@ -14,7 +14,7 @@ struct BF16StreamingTests {
     func closeToFloat32(cell: Cell) {
         let model = makeModel(cell, vocabulary: 65, embedding: 16, hidden: 512, layers: 2)
         let f32 = StreamingModel(model, compute: .streaming(split: true))
-        let bf16 = StreamingModel(model, compute: .streaming(split: true), precision: .bfloat16)
+        let bf16 = StreamingModel(model, compute: .streaming(split: true, precision: .bfloat16))
         let a = f32.makeState(), b = bf16.makeState()
         var worst: Float = 0
         for token in randomTokens(40, vocabulary: 65, seed: 5) {

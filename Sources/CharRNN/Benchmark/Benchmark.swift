@@ -44,14 +44,11 @@ public enum Benchmark {
 
     /// Batch-1 streaming with the state carried and multinomial sampling at T = 0.8;
     /// returns the median microseconds per character (over blocks of 100 characters).
-    /// Applies `compute` to OpenBLAS first: call it only while nothing else computes. `precision`
-    /// other than float32 only where `precision.validate()` passes.
-    public static func streaming(
-        config: ModelConfig, seconds: Double, compute: ComputePolicy, precision: Precision = .float32
-    ) throws -> Double {
+    /// Applies `compute` to OpenBLAS first: call it only while nothing else computes.
+    public static func streaming(config: ModelConfig, seconds: Double, compute: ComputePolicy) throws -> Double {
         compute.applyToOpenBLAS()
         let model = CharRNNModel(config: config, vocabulary: syntheticVocabulary(config.vocabularySize), seed: 0)
-        let stream = StreamingModel(model, compute: compute, precision: precision)
+        let stream = StreamingModel(model, compute: compute)
         let state = stream.makeState()
         let sampler = try Sampler(
             settings: SamplerSettings(method: .multinomial, temperature: 0.8),

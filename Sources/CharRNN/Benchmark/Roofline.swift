@@ -1,7 +1,8 @@
 /// What a model's matrix products cost, and what this machine sustains on the same shapes:
 /// `charrnn bench --roofline`. Counts are of the matrix products only (the cells, softmax and
 /// Adam's arithmetic are small beside them); a multiply-add is two FLOPs. Weight bytes count each
-/// float32 weight every time a product reads it.
+/// weight every time a product reads it: 4 bytes, or 2 for the bfloat16 copies that streaming and
+/// scoring read under `.bfloat16` (the input table and the chunk-wide products stay float32).
 public struct Roofline: Sendable {
     /// The cost of one unit of work (a character, or a training step).
     public struct Work: Sendable {
@@ -25,14 +26,15 @@ public struct Roofline: Sendable {
     /// and Adam reads and writes seven floats per parameter.
     public let training: Work
 
-    public init(config c: ModelConfig, chunk: Int, batch B: Int, steps T: Int) {
+    public init(config c: ModelConfig, chunk: Int, batch B: Int, steps T: Int, precision: Precision = .float32) {
         let H = Double(c.hiddenSize), GH = Double(c.cell.gateCount * c.hiddenSize)
         let V = Double(c.vocabularySize), E = Double(c.embeddingSize), L = Double(c.layers)
         let recurrent = L * GH * H  // every W_hh
         let projections = (L - 1) * GH * H + V * H  // upper W_ih and W_fc
         let perCharacter = recurrent + projections  // multiply-adds per character
-        streaming = Work(flops: 2 * perCharacter, weightBytes: 4 * (perCharacter + GH))
-        scoring = Work(flops: 2 * perCharacter, weightBytes: 4 * (recurrent + projections / Double(chunk) + GH))
+        let bytes = precision == .bfloat16 ? 2.0 : 4.0  // a weight of a batch-1 mat-vec
+        streaming = Work(flops: 2 * perCharacter, weightBytes: bytes * perCharacter + 4 * GH)
+        scoring = Work(flops: 2 * perCharacter, weightBytes: bytes * recurrent + 4 * (projections / Double(chunk) + GH))
         let N = Double(B * T)
         training = Work(
             flops: 3 * (2 * N * perCharacter + 2 * V * E * GH),  // layer 0 through the table Emb·W_ihᵀ
@@ -45,6 +47,9 @@ public struct Roofline: Sendable {
         /// W_hh · h [GH, H] on one core, and split across two (nil on one core).
         public let matvecGFLOPS: Double
         public let splitMatvecGFLOPS: Double?
+        /// The same in bfloat16, one core and two (nil unless probed under `.bfloat16`, or on one core).
+        public let bf16MatvecGFLOPS: Double?
+        public let bf16SplitMatvecGFLOPS: Double?
         /// The training step's per-time-step product [B, H] · W_hhᵀ and the chunk-wide
         /// [B·T, H] · W_ihᵀ, on `trainingThreads` OpenBLAS threads.
         public let recurrentGemmGFLOPS: Double
@@ -54,9 +59,11 @@ public struct Roofline: Sendable {
     }
 
     /// Runs the probe. Sets OpenBLAS's threads (one for the mat-vecs, `trainingThreads` for the
-    /// products): call it only while nothing else computes.
+    /// products): call it only while nothing else computes. Under `.bfloat16` it probes the
+    /// bfloat16 mat-vec too (only where `precision.validate()` passes).
     public static func probe(
-        config c: ModelConfig, batch B: Int, steps T: Int, trainingThreads: Int, seconds: Double
+        config c: ModelConfig, batch B: Int, steps T: Int, trainingThreads: Int, seconds: Double,
+        precision: Precision = .float32
     ) -> Probe {
         let H = c.hiddenSize, GH = c.cell.gateCount * H, N = B * T
         let w = Buffer(GH * H), x = Buffer(N * H), y = Buffer(N * GH)
@@ -76,6 +83,15 @@ public struct Roofline: Sendable {
                 for _ in 0..<100 { split.matvec(y.pointer, w.pointer, x.pointer, m: GH, n: H, accumulate: false) }
             }
         }
+        let rounded = precision == .bfloat16 ? BF16Matrix(w.pointer, rows: GH, columns: H) : nil
+        let bf16One = rounded.map { r in
+            gflops(matvecFlops) { for _ in 0..<100 { r.matvec(y.pointer, x.pointer, accumulate: false) } }
+        }
+        let bf16Two = rounded.flatMap { r in
+            split.map { split in
+                gflops(matvecFlops) { for _ in 0..<100 { split.matvec(y.pointer, r, x.pointer, accumulate: false) } }
+            }
+        }
         ComputePolicy(blasThreads: trainingThreads, splitMatVecs: false).applyToOpenBLAS()
         let recurrent = gflops(2 * Double(B * GH * H) * Double(T)) {
             for _ in 0..<T { BLAS.linear(y.pointer, x.pointer, w.pointer, m: B, n: GH, k: H) }
@@ -89,7 +105,8 @@ public struct Roofline: Sendable {
         })
         precondition(sum >= Double(memory.count), "the memory probe read \(sum)")
         return Probe(
-            matvecGFLOPS: one, splitMatvecGFLOPS: two, recurrentGemmGFLOPS: recurrent, chunkGemmGFLOPS: chunk,
+            matvecGFLOPS: one, splitMatvecGFLOPS: two, bf16MatvecGFLOPS: bf16One, bf16SplitMatvecGFLOPS: bf16Two,
+            recurrentGemmGFLOPS: recurrent, chunkGemmGFLOPS: chunk,
             memoryGigabytesPerSecond: Double(memory.count * 4) / read / 1e9)
     }
 }

@@ -30,14 +30,40 @@ struct BF16Matrix: Sendable {
         _ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, rows range: Range<Int>? = nil,
         accumulate: Bool
     ) {
-        precondition(Self.isSupported, "this CPU has no AVX-512 BF16 instructions")
         let range = range ?? 0..<rows
         precondition(range.lowerBound >= 0 && range.upperBound <= rows, "rows out of range")
-        bits.withUnsafeBufferPointer { w in
-            charrnn_matvec_bf16(
-                y + range.lowerBound, w.baseAddress! + range.lowerBound * columns, x, range.count, columns,
-                accumulate)
+        withBits { w in
+            Self.matvec(
+                y + range.lowerBound, w + range.lowerBound * columns, x, m: range.count, n: columns,
+                accumulate: accumulate)
         }
+    }
+
+    /// `matvec`, shared with `split`'s helper thread when one is given and the matrix is worth
+    /// sharing (the same results: rows are cut-invariant).
+    func matvec(
+        _ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, accumulate: Bool, split: SplitMatVec?
+    ) {
+        if let split, SplitMatVec.isWorthSplitting(rows: rows, columns: columns) {
+            split.matvec(y, self, x, accumulate: accumulate)
+        } else {
+            matvec(y, x, accumulate: accumulate)
+        }
+    }
+
+    /// The bfloat16 bits [rows, columns], for the duration of `body`.
+    func withBits<R>(_ body: (UnsafePointer<UInt16>) -> R) -> R {
+        bits.withUnsafeBufferPointer { body($0.baseAddress!) }
+    }
+
+    /// y[m] (+)= w[m, n] · bf16(x)[n], w bfloat16 bits with row stride n, on this thread. Only where
+    /// `isSupported`.
+    static func matvec(
+        _ y: UnsafeMutablePointer<Float>, _ w: UnsafePointer<UInt16>, _ x: UnsafePointer<Float>,
+        m: Int, n: Int, accumulate: Bool
+    ) {
+        precondition(isSupported, "this CPU has no AVX-512 BF16 instructions")
+        charrnn_matvec_bf16(y, w, x, m, n, accumulate)
     }
 
     /// value rounded to the nearest bfloat16 (ties to even; overflow to infinity; NaN stays NaN).

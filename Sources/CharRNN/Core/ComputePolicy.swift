@@ -9,6 +9,9 @@
 ///   the terminal UI and evaluation are split across two cores by a helper thread that the
 ///   model owns (`SplitMatVec`).
 ///
+/// The policy also carries the precision of the batch-1 products (`Precision`: float32 unless the
+/// user asks for bfloat16), so every model made under it computes in the same format.
+///
 /// The front end decides (for example from the environment) and applies the OpenBLAS part once
 /// for the process (`applyToOpenBLAS`); the engine never reads the environment. `StreamingModel`
 /// and a batch-1 `SequenceGraph` take a policy when created and own the helper thread it asks
@@ -19,22 +22,31 @@ public struct ComputePolicy: Sendable, Equatable {
     /// Whether big batch-1 mat-vecs are split across two cores. Only when it can help: OpenBLAS
     /// on one thread and at least two cores.
     public let splitsMatVecs: Bool
+    /// The format of the batch-1 mat-vecs of `StreamingModel` (generation, play, units) and of
+    /// `ChunkScorer`'s recurrent products (eval, read). Training computes in float32 whatever it says.
+    public let precision: Precision
 
     /// `splitMatVecs` asks for the two-core mat-vec; it is granted only with one BLAS thread
-    /// on a machine with two or more cores.
-    public init(blasThreads: Int, splitMatVecs: Bool) {
+    /// on a machine with two or more cores. `precision` other than float32 only where
+    /// `precision.validate()` passes.
+    public init(blasThreads: Int, splitMatVecs: Bool, precision: Precision = .float32) {
         precondition(blasThreads >= 1, "blasThreads must be at least 1, got \(blasThreads)")
         self.blasThreads = blasThreads
         splitsMatVecs = splitMatVecs && blasThreads == 1 && Self.cores >= 2
+        self.precision = precision
     }
 
     /// Training: OpenBLAS on every core, no split.
     public static var training: ComputePolicy { ComputePolicy(blasThreads: cores, splitMatVecs: false) }
 
     /// Batch-1 streaming: OpenBLAS on one thread, big mat-vecs on two cores unless `split` is false.
-    public static func streaming(split: Bool = true) -> ComputePolicy {
-        ComputePolicy(blasThreads: 1, splitMatVecs: split)
+    public static func streaming(split: Bool = true, precision: Precision = .float32) -> ComputePolicy {
+        ComputePolicy(blasThreads: 1, splitMatVecs: split, precision: precision)
     }
+
+    /// Batch-1 work on the calling thread alone, in this policy's precision: for a reading in the
+    /// background beside a model that already uses both cores.
+    public var oneCore: ComputePolicy { .streaming(split: false, precision: precision) }
 
     /// Cores available to this process.
     public static var cores: Int { Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))) }

@@ -4,13 +4,14 @@ import Synchronization
     import Glibc
 #endif
 
-/// Batch-1 mat-vecs over big matrices shared between two cores. A streaming step reads all of
-/// W_hh (3 MB for a GRU with H = 512) from the shared cache; two cores reading it nearly halve
-/// the step. The rows are cut into chunks: the first half is the caller's, the second the helper
-/// thread's, so each core reads the same rows every step and keeps what its own L2 holds of
-/// them. Each job walks its half in the direction opposite to the last job's, so the rows a core
-/// read last (still in its L2) are the ones it reads first (a 1.5 MB half in a 1 MB L2: about a
-/// third fewer bytes from L3). A core that finishes its half claims the other's remaining chunks
+/// Batch-1 mat-vecs over big matrices shared between two cores, float32 or bfloat16 weights
+/// (`BF16Matrix`). A streaming step reads all of W_hh (3 MB for a GRU with H = 512 in float32,
+/// 1.5 MB in bfloat16) from the shared cache; two cores reading it nearly halve the step. The
+/// rows are cut into chunks: the first half is the caller's, the second the helper thread's, so
+/// each core reads the same rows every step and keeps what its own L2 holds of them. Each job
+/// walks its half in the direction opposite to the last job's, so the rows a core read last
+/// (still in its L2) are the ones it reads first (a 1.5 MB half in a 1 MB L2: about a third
+/// fewer bytes from L3). A core that finishes its half claims the other's remaining chunks
 /// from the same atomic cursor, so when the helper is slow to start (asleep, or its core busy
 /// with another process) the caller simply does more: never much slower than one core.
 /// The helper spins briefly between jobs, then sleeps on a semaphore: an idle model costs no CPU.
@@ -71,9 +72,20 @@ final class SplitMatVec {
         m: Int, n: Int, accumulate: Bool
     ) {
         let done: Void? = helper.inUse.withLockIfAvailable { _ in
-            helper.share(y, w, x, m: m, n: n, accumulate: accumulate)
+            helper.share(y, .float32(w), x, m: m, n: n, accumulate: accumulate)
         }
         if done == nil { BLAS.sgemv(y, w, x, m: m, n: n, accumulate: accumulate) }
+    }
+
+    /// y[w.rows] (+)= w · bf16(x) on up to two cores, each row summed as on one core (bit-identical
+    /// results); on one when another thread is using the helper. Only where `BF16Matrix.isSupported`.
+    func matvec(_ y: UnsafeMutablePointer<Float>, _ w: BF16Matrix, _ x: UnsafePointer<Float>, accumulate: Bool) {
+        let done: Void? = w.withBits { bits in
+            helper.inUse.withLockIfAvailable { _ in
+                helper.share(y, .bfloat16(bits), x, m: w.rows, n: w.columns, accumulate: accumulate)
+            }
+        }
+        if done == nil { w.matvec(y, x, accumulate: accumulate) }
     }
 }
 
@@ -87,9 +99,15 @@ private final class Helper: @unchecked Sendable {
         var bytes: (Int, Int, Int, Int, Int, Int, Int, Int) = (0, 0, 0, 0, 0, 0, 0, 0)
     }
 
+    /// A job's matrix [rows, columns], row-major.
+    enum Weights {
+        case float32(UnsafePointer<Float>)
+        case bfloat16(UnsafePointer<UInt16>)
+    }
+
     struct Job {
         var y: UnsafeMutablePointer<Float>
-        var w: UnsafePointer<Float>
+        var w: Weights
         var x: UnsafePointer<Float>
         var rows: Int
         var columns: Int
@@ -126,7 +144,7 @@ private final class Helper: @unchecked Sendable {
 
     /// Posts the job, works on it alongside the helper, and returns when every chunk is done.
     func share(
-        _ y: UnsafeMutablePointer<Float>, _ w: UnsafePointer<Float>, _ x: UnsafePointer<Float>,
+        _ y: UnsafeMutablePointer<Float>, _ w: Weights, _ x: UnsafePointer<Float>,
         m: Int, n: Int, accumulate: Bool
     ) {
         let chunkRows = ((m + SplitMatVec.chunks - 1) / SplitMatVec.chunks + 15) / 16 * 16
@@ -168,7 +186,12 @@ private final class Helper: @unchecked Sendable {
             let first = callersHalf ? 0 : j.callerChunks, size = (seen >> 8) & 0xFF, claimed = seen & 0xFF
             let chunk = first + (j.descending ? size - 1 - claimed : claimed)
             let row = chunk * j.chunkRows, rows = min(j.chunkRows, j.rows - row)
-            BLAS.sgemv(j.y + row, j.w + row * j.columns, j.x, m: rows, n: j.columns, accumulate: j.accumulate)
+            switch j.w {
+            case .float32(let w):
+                BLAS.sgemv(j.y + row, w + row * j.columns, j.x, m: rows, n: j.columns, accumulate: j.accumulate)
+            case .bfloat16(let w):
+                BF16Matrix.matvec(j.y + row, w + row * j.columns, j.x, m: rows, n: j.columns, accumulate: j.accumulate)
+            }
             chunksDone.add(1, ordering: .releasing)
             return true
         }

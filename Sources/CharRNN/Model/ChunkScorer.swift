@@ -5,11 +5,14 @@
 /// - an upper layer's input projection is one matrix product over the chunk, [n, H] · W_ihᵀ;
 /// - only the recurrent W_hh · h is per step (on two cores under a splitting policy);
 /// - the output layer is one matrix product over the chunk, [n, H] · W_fcᵀ.
+/// Under bfloat16 (the model's `precision`) the per-step W_hh · h is the bfloat16 mat-vec, where
+/// the time goes; the chunk-wide products (upper W_ih, output layer) stay float32 OpenBLAS gemms.
 ///
 /// The state is a `StreamingState` of the `StreamingModel` the scorer runs on, so it can be copied
 /// out after any chunk (`StreamingState.copy(from:)`), set back before one, or handed to a
 /// generation stream: after `score` it holds the state after the chunk's last character and, in
-/// `logits`, the distribution of the next one, exactly as if the chunk had been streamed. Scoring
+/// `logits`, the distribution of the next one, exactly as if the chunk had been streamed (under
+/// float32; under bfloat16 within rounding, as streaming rounds those products too). Scoring
 /// the same tokens from the same state gives bit-identical logits.
 ///
 /// The scorer owns scratch for one chunk: one thread at a time per scorer (several scorers may
@@ -81,7 +84,7 @@ public final class ChunkScorer {
             let hPrev = t == 0 ? UnsafePointer(state.hidden[k].pointer) : UnsafePointer(outputs + (t - 1) * H)
             let hOut = outputs + t * H
             // hp [GH] = W_hh · h_{t−1}
-            BLAS.matvec(hp, w.hiddenWeights, hPrev, m: w.gateSize, n: H, split: model.split)
+            model.recurrentProduct(layer: k, hp, hPrev)
             switch c.cell {
             case .gru:
                 GRULayer.cell(

@@ -14,16 +14,15 @@ public final class StreamingModel {
     let inputTable: Buffer  // [V, GH]
     /// The helper that shares big mat-vecs across two cores; nil without one.
     let split: SplitMatVec?
+    /// The precision of the mat-vecs below (and of `ChunkScorer`'s recurrent ones).
+    public let precision: Precision
     /// Under bfloat16: W_hh of every layer, W_ih of the upper layers (nil for layer 0, whose input
-    /// is the float32 table) and fc.weight, rounded; they run on one core. Empty under float32.
+    /// is the float32 table) and fc.weight, rounded; shared with `split` like the float32 ones.
+    /// Empty under float32.
     private let bf16Hidden: [BF16Matrix], bf16Input: [BF16Matrix?], bf16Output: BF16Matrix?
 
-    public convenience init(_ source: CharRNNModel, compute: ComputePolicy) {
-        self.init(source, compute: compute, precision: .float32)
-    }
-
-    /// `precision` other than float32 only where `precision.validate()` passes.
-    public init(_ source: CharRNNModel, compute: ComputePolicy, precision: Precision) {
+    /// Computes in `compute.precision`.
+    public init(_ source: CharRNNModel, compute: ComputePolicy) {
         let model = source.copy()
         self.model = model
         config = model.config
@@ -36,7 +35,8 @@ public final class StreamingModel {
             m: V, n: w.gateSize, k: model.config.embeddingSize)
         Kernels.addRowVector(table.pointer, w.inputBias, rows: V, cols: w.gateSize)
         inputTable = table
-        split = precision == .float32 ? SplitMatVec.forBatchOne(config, compute) : nil  // bf16: one core
+        precision = compute.precision
+        split = SplitMatVec.forBatchOne(config, compute)
         if precision == .bfloat16 {
             let H = config.hiddenSize, weights = weights
             bf16Hidden = weights.map { BF16Matrix($0.hiddenWeights, rows: $0.gateSize, columns: H) }
@@ -55,10 +55,18 @@ public final class StreamingModel {
         _ x: UnsafePointer<Float>, m: Int, n: Int, accumulate: Bool = false
     ) {
         if let rounded {
-            rounded.matvec(y, x, accumulate: accumulate)
+            rounded.matvec(y, x, accumulate: accumulate, split: split)
         } else {
             BLAS.matvec(y, w, x, m: m, n: n, accumulate: accumulate, split: split)
         }
+    }
+
+    /// hp[GH] = W_hh · h of layer k, in the model's precision (`ChunkScorer` uses it too).
+    func recurrentProduct(layer k: Int, _ hp: UnsafeMutablePointer<Float>, _ h: UnsafePointer<Float>) {
+        let w = weights[k]
+        matvec(
+            hp, w.hiddenWeights, rounded: bf16Hidden.isEmpty ? nil : bf16Hidden[k], h, m: w.gateSize,
+            n: config.hiddenSize)
     }
 
     /// The copy's parameters (`ChunkScorer` runs on them too).
@@ -84,7 +92,7 @@ public final class StreamingModel {
                     m: w.gateSize, n: H, accumulate: true)
                 x = UnsafePointer(xp)
             }
-            matvec(hp, w.hiddenWeights, rounded: bf16Hidden.isEmpty ? nil : bf16Hidden[k], h, m: w.gateSize, n: H)
+            recurrentProduct(layer: k, hp, h)
             switch config.cell {
             case .gru:
                 GRULayer.cell(

@@ -32,7 +32,11 @@ public final class ProgressiveReading {
 
     /// Prepares a reading of `tokens` (at least 2) keeping `top` (0…16, at most the vocabulary)
     /// candidates per position; nothing is read until `readInBackground()` or `readAll()`.
-    public init(_ model: CharRNNModel, tokens: [Int32], top: Int = 5, chunk: Int = defaultChunkLength) {
+    /// It reads on one core (`compute.oneCore`), in `compute.precision`.
+    public init(
+        _ model: CharRNNModel, tokens: [Int32], top: Int = 5, chunk: Int = defaultChunkLength,
+        compute: ComputePolicy = .streaming()
+    ) {
         precondition(tokens.count >= 2, "a reading needs at least 2 tokens, got \(tokens.count)")
         precondition((0...TopEntries.capacity).contains(top), "top must be in 0...\(TopEntries.capacity), got \(top)")
         precondition(chunk >= 1, "chunk must be at least 1, got \(chunk)")
@@ -41,7 +45,7 @@ public final class ProgressiveReading {
         topCount = min(top, model.config.vocabularySize)
         chunkLength = chunk
         work = ReadingWork(
-            StreamingModel(model, compute: .streaming(split: false)), tokens: tokens, top: topCount, chunk: chunk)
+            StreamingModel(model, compute: compute.oneCore), tokens: tokens, top: topCount, chunk: chunk)
         let work = work
         reader = ReaderThread(
             read: { work.readRemaining() }, cancel: { work.cancelled.store(true, ordering: .relaxed) })
