@@ -60,35 +60,41 @@ enum BLAS {
     static let sharedProductSize = 1 << 20
 
     /// out[m, n] (+)= op(a)[m, k] · op(b)[k, n], where op(a) = a [m, k] or, transposed, a [k, m]ᵀ,
-    /// and op(b) = b [k, n] or, transposed, b [n, k]ᵀ. Cut along n (or along m when m > n) into
-    /// chunks that depend on the shape only; each chunk is one single-threaded oneDNN sgemm.
+    /// and op(b) = b [k, n] or, transposed, b [n, k]ᵀ. Each chunk is one single-threaded oneDNN sgemm.
     private static func gemm(
         _ out: UnsafeMutablePointer<Float>, _ a: UnsafePointer<Float>, transposedA: Bool,
         _ b: UnsafePointer<Float>, transposedB: Bool, m: Int, n: Int, k: Int, accumulate: Bool
     ) {
+        let shape = ProductShape(m: m, n: n, k: k, transposedA: transposedA, transposedB: transposedB)
+        shareChunks(of: shape) { c in
+            let status = dnnl_sgemm(
+                CChar(UInt8(ascii: transposedA ? "T" : "N")), CChar(UInt8(ascii: transposedB ? "T" : "N")),
+                Int64(c.rows), Int64(c.columns), Int64(k), 1, a + c.aOffset, Int64(shape.lda), b + c.bOffset,
+                Int64(shape.ldb), accumulate ? 1 : 0, out + c.outOffset, Int64(n))
+            precondition(status == dnnl_success, "oneDNN sgemm failed with status \(status.rawValue)")
+        }
+    }
+
+    /// Runs `chunk` on every chunk of `shape`'s output, cut along n (or along m when m > n) into
+    /// chunks that depend on the shape only, each on one OpenMP thread; big products share the
+    /// chunks with the helper thread while `setThreads` asked for more than one.
+    static func shareChunks(of shape: ProductShape, _ chunk: @escaping (ProductChunk) -> Void) {
+        let m = shape.m, n = shape.n
         guard m > 0 && n > 0 else { return }
         let alongN = n >= m, side = alongN ? n : m
         let count = max(1, min(productChunks, side / chunkSpan))
         let span = ((side + count - 1) / count + 15) / 16 * 16
-        let lda = transposedA ? m : k, ldb = transposedB ? k : n
-        func chunk(_ i: Int) {
+        func run(_ i: Int) {
             let start = i * span, size = min(span, side - start)
             guard size > 0 else { return }
             omp_set_num_threads(1)
-            let (rows, columns) = alongN ? (m, size) : (size, n)
-            let aStart = alongN ? a : (transposedA ? a + start : a + start * lda)
-            let bStart = alongN ? (transposedB ? b + start * ldb : b + start) : b
-            let status = dnnl_sgemm(
-                CChar(UInt8(ascii: transposedA ? "T" : "N")), CChar(UInt8(ascii: transposedB ? "T" : "N")),
-                Int64(rows), Int64(columns), Int64(k), 1, aStart, Int64(lda), bStart, Int64(ldb),
-                accumulate ? 1 : 0, out + (alongN ? start : start * n), Int64(n))
-            precondition(status == dnnl_success, "oneDNN sgemm failed with status \(status.rawValue)")
+            chunk(shape.chunk(start: start, size: size, alongN: alongN))
         }
         let shared =
-            count > 1 && m * n * k >= sharedProductSize && productThreads.load(ordering: .relaxed) > 1
-            && productHelper?.run(count: count, callerChunks: count / 2, chunk) == true
+            count > 1 && m * n * shape.k >= sharedProductSize && productThreads.load(ordering: .relaxed) > 1
+            && productHelper?.run(count: count, callerChunks: count / 2, run) == true
         if !shared {
-            for i in 0..<count { chunk(i) }
+            for i in 0..<count { run(i) }
         }
     }
 
@@ -148,4 +154,30 @@ enum BLAS {
             CblasRowMajor, CblasNoTrans, Int32(m), Int32(n), 1, w, Int32(n), x, 1,
             accumulate ? 1 : 0, y, 1)
     }
+}
+
+/// A product out[m, n] (+)= op(a)[m, k] · op(b)[k, n] over dense row-major operands: a is [m, k],
+/// or [k, m] when transposed; b is [k, n], or [n, k] when transposed.
+struct ProductShape {
+    let m: Int, n: Int, k: Int
+    let transposedA: Bool, transposedB: Bool
+    var lda: Int { transposedA ? m : k }
+    var ldb: Int { transposedB ? k : n }
+
+    /// The chunk of out's columns (`alongN`) or rows [start, start + size).
+    func chunk(start: Int, size: Int, alongN: Bool) -> ProductChunk {
+        alongN
+            ? ProductChunk(
+                rows: m, columns: size, aOffset: 0, bOffset: transposedB ? start * ldb : start, outOffset: start)
+            : ProductChunk(
+                rows: size, columns: n, aOffset: transposedA ? start : start * lda, bOffset: 0,
+                outOffset: start * n)
+    }
+}
+
+/// A block of a product's output, out[rows, columns] at `outOffset` (leading dimension n), with
+/// where its operands start in a and b (leading dimensions as the whole product's).
+struct ProductChunk {
+    let rows: Int, columns: Int
+    let aOffset: Int, bOffset: Int, outOffset: Int
 }
