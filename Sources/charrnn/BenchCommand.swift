@@ -13,9 +13,9 @@ struct BenchCommand: ParsableCommand {
             step time gives chars/s. Streaming: batch 1, state carried, multinomial sampling at \
             T=0.8; the median over blocks of 100 characters gives µs/char. Scoring: --score-chars \
             random characters from a zero state, the state carried, in eval's chunks of 1,000; the \
-            median pass gives µs/char. --precision bf16 (with --stream-only, on CPUs with AVX-512 \
-            BF16) streams with bfloat16 weights on one core, alternating three runs with float32, and \
-            reports both medians. --roofline adds FLOPs and weight bytes per character and per step, \
+            median pass gives µs/char. --precision bf16 (with --stream-only or --train-only, on CPUs \
+            with AVX-512 BF16) streams with bfloat16 weights on one core, or trains with bfloat16 \
+            matrix products, alternating three runs with float32, and reports both medians. --roofline adds FLOPs and weight bytes per character and per step, \
             what they achieve, and a probe of this machine on the same shapes. Compare with PyTorch in \
             the same run, from the repository root: PYTHONPATH=python python3 -m \
             charrnn_torch.speed with the same model flags (python/charrnn_torch/speed.py).
@@ -32,7 +32,7 @@ struct BenchCommand: ParsableCommand {
     @Flag(name: .customLong("stream-only"), help: "Measure streaming only.") var streamOnly = false
     @Flag(name: .customLong("train-only"), help: "Measure training only.") var trainOnly = false
     @Flag(name: .customLong("score-only"), help: "Measure scoring only.") var scoreOnly = false
-    @Option(help: "Streaming precision: f32, or bf16 (with --stream-only) to compare it with f32.")
+    @Option(help: "Precision: f32, or bf16 (with --stream-only or --train-only) to compare it with f32.")
     var precision = Precision.float32
     @Flag(help: "Also report FLOPs and bytes per character and step, and probe this machine on the same shapes.")
     var roofline = false
@@ -48,8 +48,9 @@ struct BenchCommand: ParsableCommand {
             guard [streamOnly, trainOnly, scoreOnly].filter({ $0 }).count <= 1 else {
                 throw CharRNNError("--stream-only, --train-only and --score-only exclude each other")
             }
-            if precision != .float32 && (!streamOnly || roofline) {
-                throw CharRNNError("--precision \(precision.rawValue) needs --stream-only, without --roofline")
+            if precision != .float32 && (!(streamOnly || trainOnly) || roofline) {
+                throw CharRNNError(
+                    "--precision \(precision.rawValue) needs --stream-only or --train-only, without --roofline")
             }
             try precision.validate()
             try model.config(vocabularySize: vocab).validate()
@@ -73,12 +74,7 @@ struct BenchCommand: ParsableCommand {
             try MemoryEstimate(training: config, settings: training, corpusCharacters: 0).check(maxGiB: nil)
             let all = !(streamOnly || trainOnly || scoreOnly)
             let streamPolicy = ComputePolicy.streamingFromEnvironment(blasThreads: streamThreads)
-            let train =
-                all || trainOnly
-                ? Benchmark.training(
-                    config: config, batch: batchSize, steps: seqLength, seconds: seconds,
-                    compute: ComputePolicy(blasThreads: threads, splitMatVecs: false))
-                : (charactersPerSecond: 0.0, timedSteps: 0)
+            let (train, trainFloat32) = training(config: config, all: all)
             let (stream, streamFloat32) = try streaming(config: config, compute: streamPolicy, all: all)
             let score =
                 all || scoreOnly
@@ -105,13 +101,19 @@ struct BenchCommand: ParsableCommand {
                     "score_us_per_char": .double((score * 10).rounded() / 10),
                     "precision": .string(precision.rawValue),
                 ]
+                if let trainFloat32 { line["train_f32_chars_per_s"] = .integer(Int(trainFloat32.rounded())) }
                 if let streamFloat32 { line["stream_f32_us_per_char"] = .double((streamFloat32 * 10).rounded() / 10) }
                 if let probe { line["roofline"] = .object(Self.rooflineJSON(measured, probe)) }
                 print(line.text(spaced: true))
             } else {
                 print("model:     \(config.summary), batch \(batchSize) × \(seqLength)")
                 let rate = NumberText.grouped(Int(train.charactersPerSecond))
-                print("training:  \(rate) chars/s (median of \(train.timedSteps) steps, \(threads) BLAS threads)")
+                if let trainFloat32 {
+                    let both = "\(rate) chars/s bf16, \(NumberText.grouped(Int(trainFloat32))) f32"
+                    print("training:  \(both) (medians of 3 alternating runs, \(threads) threads)")
+                } else {
+                    print("training:  \(rate) chars/s (median of \(train.timedSteps) steps, \(threads) BLAS threads)")
+                }
                 if let streamFloat32 {
                     let bf16 = NumberText.fixed(stream, decimals: 1), f32 = NumberText.fixed(streamFloat32, decimals: 1)
                     let both = "\(bf16) µs/char bf16 (one core), \(f32) f32"
@@ -125,6 +127,23 @@ struct BenchCommand: ParsableCommand {
                 if let probe { Self.printRoofline(measured, probe, config: config, batch: batchSize, threads: threads) }
             }
         }
+    }
+
+    /// Training chars/s in `precision` (0 when not measured), and beside it, under a precision other
+    /// than float32, float32's: medians of three runs each, alternating.
+    func training(config: ModelConfig, all: Bool) -> ((charactersPerSecond: Double, timedSteps: Int), Double?) {
+        guard all || trainOnly else { return ((0, 0), nil) }
+        func measure(_ p: Precision) -> (charactersPerSecond: Double, timedSteps: Int) {
+            Benchmark.training(
+                config: config, batch: batchSize, steps: seqLength, seconds: seconds,
+                compute: ComputePolicy(blasThreads: threads, splitMatVecs: false), precision: p)
+        }
+        guard precision != .float32 else { return (measure(.float32), nil) }
+        var runs: [Precision: [Double]] = [:]
+        for _ in 0..<3 {
+            for p in [precision, .float32] { runs[p, default: []].append(measure(p).charactersPerSecond) }
+        }
+        return ((Benchmark.median(runs[precision]!), 0), Benchmark.median(runs[.float32]!))
     }
 
     /// Streaming µs/char in `precision` (0 when not measured), and beside it, under a precision
