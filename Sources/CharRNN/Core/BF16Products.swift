@@ -107,7 +107,9 @@ enum BF16Products {
                 check(dnnl_primitive_attr_set_post_ops(attributes, postOps), "post-ops")
             }
             var descriptor: dnnl_primitive_desc_t?
-            check(dnnl_primitive_desc_create(&descriptor, &matmul, attributes, engine, nil), "matmul primitive description")
+            check(
+                dnnl_primitive_desc_create(&descriptor, &matmul, attributes, engine, nil),
+                "matmul primitive description")
             defer { dnnl_primitive_desc_destroy(descriptor) }
             var primitive: dnnl_primitive_t?, stream: dnnl_stream_t?
             check(dnnl_primitive_create(&primitive, descriptor), "matmul primitive")

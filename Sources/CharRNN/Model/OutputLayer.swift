@@ -48,7 +48,8 @@ enum OutputLayer {
 
     /// From dlogits[N, V]: dW_fc += dlogitsᵀ · Y, db_fc += Σ_rows dlogits, dY[N, H] = dlogits · W_fc.
     static func backward(
-        _ products: MatrixProducts, logitsGrad: UnsafePointer<Float>, y: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+        _ products: MatrixProducts, logitsGrad: UnsafePointer<Float>, y: UnsafePointer<Float>,
+        weight: UnsafePointer<Float>,
         weightGrad: UnsafeMutablePointer<Float>, biasGrad: UnsafeMutablePointer<Float>,
         yGrad: UnsafeMutablePointer<Float>, rows N: Int, hidden H: Int, vocabulary V: Int
     ) {
