@@ -110,3 +110,17 @@ struct BF16TrainingTests {
         #expect(throws: CharRNNError.self) { try TrainingSettings(metadata: wrong, name: "x") }
     }
 }
+
+@Suite("bfloat16 training memory", .enabled(if: BF16Matrix.isSupported))
+struct BF16MemoryEstimateTests {
+    @Test("bf16 adds its weight copies and rounded operands to the estimate, 2 bytes each")
+    func estimate() throws {
+        let config = ModelConfig(cell: .gru, vocabularySize: 65, embeddingSize: 256, hiddenSize: 512, layers: 1)
+        var settings = TrainingSettings()
+        let f32 = try MemoryEstimate(training: config, settings: settings, corpusCharacters: 1000).bytes
+        settings.precision = .bfloat16
+        let bf16 = try MemoryEstimate(training: config, settings: settings, corpusCharacters: 1000).bytes
+        // P = 1,625,665; rounded operands 6,400·1,536 + 6,400·512 values.
+        #expect(bf16 - f32 == 2 * (config.parameterCount + 6400 * 1536 + 6400 * 512))
+    }
+}
