@@ -15,10 +15,11 @@ struct BenchCommand: ParsableCommand {
             random characters from a zero state, the state carried, in eval's chunks of 1,000; the \
             median pass gives µs/char. --precision bf16 (with --stream-only or --train-only, on CPUs \
             with AVX-512 BF16) streams with bfloat16 weights on one core, or trains with bfloat16 \
-            matrix products, alternating three runs with float32, and reports both medians. --roofline adds FLOPs and weight bytes per character and per step, \
-            what they achieve, and a probe of this machine on the same shapes. Compare with PyTorch in \
-            the same run, from the repository root: PYTHONPATH=python python3 -m \
-            charrnn_torch.speed with the same model flags (python/charrnn_torch/speed.py).
+            matrix products, alternating three runs with float32, and reports both medians. \
+            --roofline adds FLOPs and weight bytes per character and per step, what they achieve, and \
+            a probe of this machine on the same shapes. Compare with PyTorch in the same run, from the \
+            repository root: PYTHONPATH=python python3 -m charrnn_torch.speed with the same model \
+            flags (python/charrnn_torch/speed.py).
             """)
 
     @OptionGroup var model: ModelOptions

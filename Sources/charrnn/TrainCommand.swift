@@ -171,7 +171,8 @@ struct TrainCommand: ParsableCommand {
                 "learning rate \(settings.learningRate), schedule \(settings.learningRateSchedule.summary)")
         }
         if settings.precision == .bfloat16 {
-            CLI.printToStandardError("precision bf16: bfloat16 matrix products; weights, Adam and validation in float32")
+            CLI.printToStandardError(
+                "precision bf16: bfloat16 matrix products; weights, Adam and validation in float32")
         }
         if !settings.validates {
             CLI.printToStandardError(

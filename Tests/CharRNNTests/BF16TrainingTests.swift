@@ -57,7 +57,8 @@ struct BF16TrainingTests {
         arguments: [(Cell.gru, BatchOrder.shuffledWindows, Float(0)), (.lstm, .statefulStreams, 0.25)])
     func resumeIsExact(cell: Cell, order: BatchOrder, dropout: Float) throws {
         let s = settings(epochs: 2, order: order, precision: .bfloat16)
-        let straight = try TrainerTests().freshTrainer(cell, dropout: dropout, settings: s, folder: temporaryDirectory())
+        let straight = try TrainerTests().freshTrainer(
+            cell, dropout: dropout, settings: s, folder: temporaryDirectory())
         #expect(try straight.run())
 
         let interrupted = try TrainerTests().freshTrainer(
@@ -104,7 +105,8 @@ struct BF16TrainingTests {
         #expect(s.metadata["train.precision"] == "bf16")
         #expect(try TrainingSettings(metadata: s.metadata, name: "x").precision == .bfloat16)
         s.precision = .float32
-        #expect(try TrainingSettings(metadata: s.metadata.filter { $0.key != "train.precision" }, name: "x").precision == .float32)
+        let older = s.metadata.filter { $0.key != "train.precision" }
+        #expect(try TrainingSettings(metadata: older, name: "x").precision == .float32)
         var wrong = s.metadata
         wrong["train.precision"] = "f16"
         #expect(throws: CharRNNError.self) { try TrainingSettings(metadata: wrong, name: "x") }
