@@ -46,6 +46,26 @@ struct BF16TrainingTests {
         check(makeModel(.lstm, vocabulary: 9, embedding: 8, hidden: 16, dropout: 0.3))
     }
 
+    /// Products big enough to be shared with the helper thread compute the same bits on one thread.
+    @Test("Loss and gradients are the same bits whether products run on one thread or two", arguments: Precision.allCases)
+    func threadCountInvariant(precision: Precision) {
+        let model = makeModel(.lstm, vocabulary: 11, embedding: 16, hidden: 256, layers: 2)
+        let graph = SequenceGraph(model: model, batch: 16, steps: 6, compute: .training, precision: precision)
+        let x = randomTokens(96, vocabulary: 11, seed: 1), y = randomTokens(96, vocabulary: 11, seed: 2)
+        var results: [(Double, [Float])] = []
+        for threads in [1, 2] {
+            BLAS.productThreads.store(threads, ordering: .relaxed)
+            defer { BLAS.productThreads.store(1, ordering: .relaxed) }
+            model.parameters.zeroGradients()
+            let loss = meanLoss(graph, x, y, training: true)
+            graph.backward()
+            let p = model.parameters
+            results.append((loss, Array(UnsafeBufferPointer(start: p.gradients, count: p.count))))
+        }
+        #expect(results[0].0 == results[1].0)
+        #expect(results[0].1 == results[1].1)
+    }
+
     func settings(epochs: Int, order: BatchOrder, precision: Precision) -> TrainingSettings {
         var s = TrainerTests().settings(epochs: epochs, order: order)
         s.precision = precision

@@ -21,7 +21,8 @@ enum BLAS {
         productThreads.store(count, ordering: .relaxed)
     }
 
-    private static let productThreads = Atomic<Int>(1)
+    /// Threads for products (tests set it directly to compare one thread with two).
+    static let productThreads = Atomic<Int>(1)
     /// Shares big products across two cores while `setThreads` asked for more than one.
     private static let productHelper = CoreHelper()
 
