@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import CharRNN
 
@@ -102,5 +103,27 @@ struct BF16ProductsTests {
             parts.replaceSubrange(half * 32 * n..<(half + 1) * 32 * n, with: out)
         }
         #expect(parts == whole)
+    }
+
+    /// A primitive needs the scratchpad of the thread that made it; threads that end drop theirs,
+    /// so later threads (which often get an ended thread's id) make their own.
+    @Test("Products on a series of short-lived threads all give the main thread's result", .enabled(if: BF16Matrix.isSupported))
+    func shortLivedThreads() {
+        let m = 64, n = 512, k = 256
+        var rng = RandomGenerator(seed: 4)
+        let a = (0..<m * k).map { _ in rng.nextNormal() }, b = (0..<n * k).map { _ in rng.nextNormal() }
+        var expected = [Float](repeating: 0, count: m * n)
+        Self.product(&expected, a, transposedA: false, b, transposedB: true, m: m, n: n, k: k, accumulate: false)
+        for _ in 0..<8 {
+            let done = DispatchSemaphore(value: 0)
+            nonisolated(unsafe) var out = [Float](repeating: 0, count: m * n)
+            let thread = Thread {
+                Self.product(&out, a, transposedA: false, b, transposedB: true, m: m, n: n, k: k, accumulate: false)
+                done.signal()
+            }
+            thread.start()
+            done.wait()
+            #expect(out == expected)
+        }
     }
 }

@@ -14,8 +14,8 @@ import Synchronization
 /// same helper thread; each chunk is one matmul primitive on one OpenMP thread, so the result never
 /// depends on the thread count. Primitives are created for the chunk's shape, strides and whether
 /// it accumulates (a sum post-op), once per thread: oneDNN's default scratchpad is thread-local,
-/// so a primitive runs only on the thread that created it. oneDNN's own primitive cache shares the
-/// compiled kernels between threads.
+/// so a primitive runs only on the thread that created it, and ends with it. oneDNN's own primitive
+/// cache shares the compiled kernels between threads.
 enum BF16Products {
     /// out[m, n] (+)= op(a)[m, k] · op(b)[k, n] (see `ProductShape`), a and b in bfloat16 (the bit
     /// patterns of `round`), summed and written in float32.
@@ -62,8 +62,21 @@ enum BF16Products {
 
     private static let primitives = Mutex<[Key: Primitive]>([:])
 
+    /// Drops a thread's primitives when it ends: a later thread may get the same `pthread_t`, and
+    /// the primitives would not find their scratchpad on it.
+    private static let threadEnd: pthread_key_t = {
+        var key = pthread_key_t()
+        let created = pthread_key_create(&key) { _ in
+            let thread = UInt(pthread_self())
+            BF16Products.primitives.withLock { cache in cache = cache.filter { $0.key.thread != thread } }
+        }
+        precondition(created == 0, "no thread-specific key for oneDNN primitives")
+        return key
+    }()
+
     private static func primitive(_ key: Key) -> Primitive {
         if let found = primitives.withLock({ $0[key] }) { return found }
+        pthread_setspecific(threadEnd, UnsafeRawPointer(bitPattern: 1))  // non-nil: the destructor runs
         let made = Primitive(key, engine: engine)  // outside the lock: creating one compiles a kernel
         return primitives.withLock { cache in
             if let found = cache[key] { return found }
@@ -116,6 +129,11 @@ enum BF16Products {
             check(dnnl_stream_create(&stream, engine, UInt32(dnnl_stream_default_flags.rawValue)), "stream")
             self.primitive = primitive!
             self.stream = stream!
+        }
+
+        deinit {
+            dnnl_primitive_destroy(primitive)
+            dnnl_stream_destroy(stream)
         }
 
         func execute(_ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<UInt16>, _ w: UnsafePointer<UInt16>) {

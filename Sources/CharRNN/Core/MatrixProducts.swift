@@ -5,7 +5,7 @@
 ///
 /// Weight gradients (`matmulTransposedA`) round both operands too: on the training shapes the
 /// rounding costs far less than the bf16 product saves (docs/bf16-notes.md, "Training").
-/// Batch-1 products (m = 1, streaming) stay float32 mat-vecs.
+/// Batch-1 forward products (`linear` with m = 1) stay float32 mat-vecs.
 final class MatrixProducts {
     let precision: Precision
     /// Each weight matrix and its bf16 copy (empty under float32).
