@@ -105,9 +105,11 @@ struct BF16ProductsTests {
         #expect(parts == whole)
     }
 
-    /// A primitive needs the scratchpad of the thread that made it; threads that end drop theirs,
-    /// so later threads (which often get an ended thread's id) make their own.
-    @Test("Products on a series of short-lived threads all give the main thread's result", .enabled(if: BF16Matrix.isSupported))
+    /// Each thread makes its own primitives (and drops them when it ends): a product's bits must not
+    /// depend on the thread that computes it, nor on whether its primitives are new.
+    @Test(
+        "Products on a series of short-lived threads all give the main thread's bits",
+        .enabled(if: BF16Matrix.isSupported))
     func shortLivedThreads() {
         let m = 64, n = 512, k = 256
         var rng = RandomGenerator(seed: 4)
