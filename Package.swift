@@ -4,6 +4,7 @@ import PackageDescription
 // Dependencies, and why each is here:
 // - swift-argument-parser: the `charrnn` command line (only the executable imports it).
 // - swift-numerics: `Relaxed` arithmetic lets the compiler vectorise the engine's reductions.
+// System libraries (Debian packages, installed by scripts/install-deps): OpenBLAS, oneDNN, ncursesw.
 let package = Package(
     name: "charrnn",
     products: [
@@ -17,6 +18,9 @@ let package = Package(
     targets: [
         .systemLibrary(
             name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        // oneDNN's sgemm for the matrix products: 2.4× OpenBLAS 0.3.21's on the training shapes on
+        // AVX-512 CPUs (Core/BLAS.swift). OpenBLAS keeps the batch-1 mat-vecs.
+        .systemLibrary(name: "CDNNL", providers: [.apt(["libdnnl-dev"])]),
         // No pkgConfig: ncursesw's cflags carry -D flags SwiftPM prohibits (and drops, with a
         // warning). The shim defines what it needs; the modulemap links the library.
         .systemLibrary(name: "CNCursesW", providers: [.apt(["libncursesw5-dev"])]),
@@ -25,7 +29,7 @@ let package = Package(
         // The engine: no front end, no curses, no argument parsing.
         .target(
             name: "CharRNN",
-            dependencies: ["COpenBLAS", "CMatVec", .product(name: "RealModule", package: "swift-numerics")]),
+            dependencies: ["COpenBLAS", "CDNNL", "CMatVec", .product(name: "RealModule", package: "swift-numerics")]),
         // The terminal UI: view models (plain Swift, unit-tested) and the curses screen.
         .target(name: "CharRNNPlay", dependencies: ["CharRNN", "CNCursesW"]),
         .executableTarget(

@@ -11,9 +11,9 @@ struct BenchCommand: ParsableCommand {
             step time gives chars/s. Streaming: batch 1, state carried, multinomial sampling at \
             T=0.8; the median over blocks of 100 characters gives µs/char. Scoring: --score-chars \
             random characters from a zero state, the state carried, in eval's chunks of 1,000; the \
-            median pass gives µs/char. --precision bf16 (on CPUs with AVX-512 BF16) streams and scores \
-            with bfloat16 weights, alternating three runs of each with float32, and reports both \
-            medians; training stays float32. --roofline adds FLOPs and weight bytes per character and \
+            median pass gives µs/char. --precision bf16 (on CPUs with AVX-512 BF16) trains with \
+            bfloat16 matrix products and streams and scores with bfloat16 weights, alternating three \
+            runs of each with float32, and reports both medians. --roofline adds FLOPs and weight bytes per character and \
             per step (2 bytes a bfloat16 weight), what they achieve, and a probe of this machine on the \
             same shapes (under bf16, of the bfloat16 mat-vec too). Compare with PyTorch in \
             the same run, from the repository root: PYTHONPATH=python python3 -m \
@@ -46,10 +46,6 @@ struct BenchCommand: ParsableCommand {
             guard [streamOnly, trainOnly, scoreOnly].filter({ $0 }).count <= 1 else {
                 throw CharRNNError("--stream-only, --train-only and --score-only exclude each other")
             }
-            if precision != .float32 && trainOnly {
-                let scope = "is for streaming and scoring: training here is f32"
-                throw CharRNNError("--precision \(precision.rawValue) \(scope)")
-            }
             try model.config(vocabularySize: vocab).validate()
             try training.validate()
             try Benchmark.validate(
@@ -73,12 +69,17 @@ struct BenchCommand: ParsableCommand {
             try MemoryEstimate(training: config, settings: training, corpusCharacters: 0).check(maxGiB: nil)
             let all = !(streamOnly || trainOnly || scoreOnly)
             let streamPolicy = ComputePolicy.streamingFromEnvironment(blasThreads: streamThreads, precision: precision)
-            let train =
-                all || trainOnly
-                ? Benchmark.training(
-                    config: config, batch: batchSize, steps: seqLength, seconds: seconds,
-                    compute: ComputePolicy(blasThreads: threads, splitMatVecs: false))
-                : (charactersPerSecond: 0.0, timedSteps: 0)
+            let trainPolicy = ComputePolicy(blasThreads: threads, splitMatVecs: false, precision: precision)
+            var timedSteps = 0
+            let (train, trainFloat32) =
+                try all || trainOnly
+                ? alternating(trainPolicy) {
+                    let run = Benchmark.training(
+                        config: config, batch: batchSize, steps: seqLength, seconds: seconds, compute: $0)
+                    timedSteps = run.timedSteps
+                    return run.charactersPerSecond
+                }
+                : (0, nil)
             let (stream, streamFloat32) =
                 try all || streamOnly
                 ? alternating(streamPolicy) { try Benchmark.streaming(config: config, seconds: seconds, compute: $0) }
@@ -101,26 +102,34 @@ struct BenchCommand: ParsableCommand {
                 ("stream", costs.streaming, stream * 1e-6), ("score", costs.scoring, score * 1e-6),
                 ("stream_f32", float32Costs.streaming, (streamFloat32 ?? 0) * 1e-6),
                 ("score_f32", float32Costs.scoring, (scoreFloat32 ?? 0) * 1e-6),
-                ("train", costs.training, Double(batchSize * seqLength) / train.charactersPerSecond),
+                ("train", costs.training, Double(batchSize * seqLength) / train),
+                ("train_f32", float32Costs.training, Double(batchSize * seqLength) / (trainFloat32 ?? .infinity)),
             ].filter { $0.seconds > 0 && $0.seconds.isFinite }
             if json {
                 var line: JSONObject = [
                     "cell": .string(config.cell.rawValue), "emb": .integer(config.embeddingSize),
                     "hidden": .integer(config.hiddenSize), "layers": .integer(config.layers), "vocab": .integer(vocab),
                     "batch": .integer(batchSize), "seq": .integer(seqLength), "threads": .integer(threads),
-                    "train_chars_per_s": .integer(Int(train.charactersPerSecond.rounded())),
+                    "train_chars_per_s": .integer(Int(train.rounded())),
                     "stream_us_per_char": .double((stream * 10).rounded() / 10),
                     "score_us_per_char": .double((score * 10).rounded() / 10),
                     "precision": .string(precision.rawValue),
                 ]
+                if let trainFloat32 { line["train_f32_chars_per_s"] = .integer(Int(trainFloat32.rounded())) }
                 if let streamFloat32 { line["stream_f32_us_per_char"] = .double((streamFloat32 * 10).rounded() / 10) }
                 if let scoreFloat32 { line["score_f32_us_per_char"] = .double((scoreFloat32 * 10).rounded() / 10) }
                 if let probe { line["roofline"] = .object(Self.rooflineJSON(measured, probe)) }
                 print(line.text(spaced: true))
             } else {
                 print("model:     \(config.summary), batch \(batchSize) × \(seqLength)")
-                let rate = NumberText.grouped(Int(train.charactersPerSecond))
-                print("training:  \(rate) chars/s (median of \(train.timedSteps) steps, \(threads) BLAS threads)")
+                let rate = "\(NumberText.grouped(Int(train))) chars/s"
+                if let trainFloat32 {
+                    let f32 = NumberText.grouped(Int(trainFloat32))
+                    let both = "\(rate) \(precision.rawValue), \(f32) f32"
+                    print("training:  \(both) (medians of 3 alternating runs; \(threads) threads)")
+                } else {
+                    print("training:  \(rate) (median of \(timedSteps) steps, \(threads) threads)")
+                }
                 let streamed = "batch 1, T=0.8 multinomial, \(streamThreads) BLAS thread"
                 print("streaming: \(perCharacter(stream, streamFloat32, streamed))")
                 let scored = "\(NumberText.grouped(scoreChars)) chars, state carried"
@@ -160,7 +169,7 @@ struct BenchCommand: ParsableCommand {
         func rounded(_ x: Double) -> JSONValue { .double((x * 10).rounded() / 10) }
         var object = JSONObject()
         for m in measured {
-            let unit = m.name == "train" ? "step" : "char"
+            let unit = m.name.hasPrefix("train") ? "step" : "char"
             let (gflops, gbps) = m.work.achieved(seconds: m.seconds)
             object["\(m.name)_flops_per_\(unit)"] = .integer(Int(m.work.flops))
             object["\(m.name)_weight_bytes_per_\(unit)"] = .integer(Int(m.work.weightBytes))
@@ -183,7 +192,7 @@ struct BenchCommand: ParsableCommand {
     ) {
         func f(_ x: Double) -> String { NumberText.fixed(x, decimals: 1) }
         for m in measured {
-            let unit = m.name == "train" ? "step" : "char"
+            let unit = m.name.hasPrefix("train") ? "step" : "char"
             let (gflops, gbps) = m.work.achieved(seconds: m.seconds)
             let cost = "\(f(m.work.flops / 1e6)) MFLOP and \(f(m.work.weightBytes / 1e6)) MB of weights a \(unit)"
             print("roofline:  \(m.name) \(cost): \(f(gflops)) GFLOPS, \(f(gbps)) GB/s achieved")

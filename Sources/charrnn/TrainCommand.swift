@@ -170,6 +170,10 @@ struct TrainCommand: ParsableCommand {
             CLI.printToStandardError(
                 "learning rate \(settings.learningRate), schedule \(settings.learningRateSchedule.summary)")
         }
+        if settings.precision == .bfloat16 {
+            CLI.printToStandardError(
+                "precision bf16: bfloat16 matrix products; weights, Adam and validation in float32")
+        }
         if !settings.validates {
             CLI.printToStandardError(
                 "no validation (--val-fraction 0): the latest model is saved to \(PrintableText.escaped(out)) after every epoch"

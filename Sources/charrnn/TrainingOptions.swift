@@ -51,6 +51,12 @@ struct TrainingOptions: ParsableArguments {
     @Option(help: "Random seed (initialisation, data order, dropout). (default: 0)") var seed: UInt64?
     @Flag(help: "B contiguous streams with the hidden state carried across batches (char-rnn style).")
     var stateful = false
+    @Option(
+        help: """
+            Matrix products in f32, or bf16 (bfloat16 inputs, float32 sums; CPUs with AVX-512 BF16). \
+            Weights, Adam, checkpoints and validation stay float32. (default: f32)
+            """)
+    var precision: Precision?
 
     /// The schedule the flags name; `--lr-decay` alone means step decay, `--lr-min` alone cosine.
     var schedule: LearningRateSchedule {
@@ -86,6 +92,7 @@ struct TrainingOptions: ParsableArguments {
             settings.validationFraction = valFraction ?? settings.validationFraction
             settings.seed = seed ?? settings.seed
             settings.order = stateful ? .statefulStreams : .shuffledWindows
+            settings.precision = precision ?? settings.precision
             return settings
         }
     }
@@ -103,6 +110,7 @@ struct TrainingOptions: ParsableArguments {
             ("--seed", seed.map { "\($0)" }, "\(saved.seed)"),
             ("--stateful", stateful ? "\(BatchOrder.statefulStreams)" : nil, "\(saved.order)"),
             ("--lr-schedule", scheduleGiven ? try schedule.summary : nil, saved.learningRateSchedule.summary),
+            ("--precision", precision?.rawValue, saved.precision.rawValue),
         ]
         return flags.compactMap { flag, given, saved in given.map { (flag, $0, saved) } }
     }

@@ -19,13 +19,14 @@ public enum Benchmark {
 
     /// Full training steps (forward, backward, clip, Adam) on random tokens for about `seconds`;
     /// returns the median characters per second over the timed steps and how many were timed.
-    /// Applies `compute` to OpenBLAS first: call it only while nothing else computes.
+    /// Applies `compute` to OpenBLAS first: call it only while nothing else computes. Its precision
+    /// (of the matrix products) other than float32 only where `precision.validate()` passes.
     public static func training(
         config: ModelConfig, batch: Int, steps: Int, seconds: Double, compute: ComputePolicy
     ) -> (charactersPerSecond: Double, timedSteps: Int) {
         compute.applyToOpenBLAS()
         let model = CharRNNModel(config: config, vocabulary: syntheticVocabulary(config.vocabularySize), seed: 0)
-        let graph = SequenceGraph(model: model, batch: batch, steps: steps, compute: compute)
+        let graph = SequenceGraph(model: model, batch: batch, steps: steps, compute: compute, precision: compute.precision)
         let optimizer = Optimizer(kind: .adam, learningRate: 1e-3, parameterCount: model.parameters.count)
         let x = randomTokens(batch * steps, config.vocabularySize, seed: 1)
         let y = randomTokens(batch * steps, config.vocabularySize, seed: 2)

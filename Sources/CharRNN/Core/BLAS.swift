@@ -1,12 +1,30 @@
+import CDNNL
 import CMatVec
 import COpenBLAS
+import Synchronization
 
-/// The one file that talks to BLAS (and to the hand-written mat-vec that stands in for its sgemv).
-/// Every matrix is row-major float32 and dense (leading dimension = number of columns), so callers
-/// pass shapes, never strides.
+/// The one file that talks to BLAS: oneDNN's sgemm for matrix products, OpenBLAS's sgemv and the
+/// hand-written mat-vec (`CMatVec`) for batch-1 products. Every matrix is row-major float32 and
+/// dense (leading dimension = number of columns), so callers pass shapes, never strides.
+///
+/// Why oneDNN for products: on the training shapes (m = 64 rows against 512×1536 or 512×2048
+/// weights) Debian's oneDNN 2.6 runs 2.4× OpenBLAS 0.3.21's sgemm on AVX-512 CPUs (517 against 217
+/// GFLOPS on two cores, docs/bf16-notes.md). Each product runs on one OpenMP thread, cut into
+/// chunks fixed by its shape; with two threads the chunks are shared with a helper thread
+/// (`CoreHelper`), which, unlike an OpenMP team, never waits for a descheduled thread. So the
+/// result never depends on the thread count or on which thread computed what.
 enum BLAS {
-    /// Sets OpenBLAS's process-wide thread count. Only `ComputePolicy.applyToOpenBLAS` calls it.
-    static func setThreads(_ count: Int) { openblas_set_num_threads(Int32(count)) }
+    /// Sets the process-wide thread count for products (OpenBLAS's, and whether products share a
+    /// helper thread). Only `ComputePolicy.applyToOpenBLAS` calls it.
+    static func setThreads(_ count: Int) {
+        openblas_set_num_threads(Int32(count))
+        productThreads.store(count, ordering: .relaxed)
+    }
+
+    /// Threads for products (tests set it directly to compare one thread with two).
+    static let productThreads = Atomic<Int>(1)
+    /// Shares big products across two cores while `setThreads` asked for more than one.
+    private static let productHelper = CoreHelper()
 
     /// out[m, n] (+)= x[m, k] · w[n, k]ᵀ  — a linear layer's forward. One row goes to `matvec`
     /// (shared with `split` when given).
@@ -18,9 +36,7 @@ enum BLAS {
             matvec(out, w, x, m: n, n: k, accumulate: accumulate, split: split)
             return
         }
-        cblas_sgemm(
-            CblasRowMajor, CblasNoTrans, CblasTrans, Int32(m), Int32(n), Int32(k),
-            1, x, Int32(k), w, Int32(k), accumulate ? 1 : 0, out, Int32(n))
+        gemm(out, x, transposedA: false, w, transposedB: true, m: m, n: n, k: k, accumulate: accumulate)
     }
 
     /// out[m, n] (+)= a[m, k] · b[k, n]  — gradient back through a linear layer (dX = dY · W).
@@ -28,9 +44,7 @@ enum BLAS {
         _ out: UnsafeMutablePointer<Float>, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
         m: Int, n: Int, k: Int, accumulate: Bool = false
     ) {
-        cblas_sgemm(
-            CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k),
-            1, a, Int32(k), b, Int32(n), accumulate ? 1 : 0, out, Int32(n))
+        gemm(out, a, transposedA: false, b, transposedB: false, m: m, n: n, k: k, accumulate: accumulate)
     }
 
     /// out[m, n] (+)= a[k, m]ᵀ · b[k, n]  — a weight gradient (dW += dYᵀ · X), summed over k rows.
@@ -38,9 +52,51 @@ enum BLAS {
         _ out: UnsafeMutablePointer<Float>, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
         m: Int, n: Int, k: Int, accumulate: Bool = true
     ) {
-        cblas_sgemm(
-            CblasRowMajor, CblasTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k),
-            1, a, Int32(m), b, Int32(n), accumulate ? 1 : 0, out, Int32(n))
+        gemm(out, a, transposedA: true, b, transposedB: false, m: m, n: n, k: k, accumulate: accumulate)
+    }
+
+    /// Chunks a product's output is cut into (along its longer side), at least `chunkSpan` wide.
+    static let productChunks = 4, chunkSpan = 128
+    /// Products with fewer multiply-adds run on the calling thread only.
+    static let sharedProductSize = 1 << 20
+
+    /// out[m, n] (+)= op(a)[m, k] · op(b)[k, n], where op(a) = a [m, k] or, transposed, a [k, m]ᵀ,
+    /// and op(b) = b [k, n] or, transposed, b [n, k]ᵀ. Each chunk is one single-threaded oneDNN sgemm.
+    private static func gemm(
+        _ out: UnsafeMutablePointer<Float>, _ a: UnsafePointer<Float>, transposedA: Bool,
+        _ b: UnsafePointer<Float>, transposedB: Bool, m: Int, n: Int, k: Int, accumulate: Bool
+    ) {
+        let shape = ProductShape(m: m, n: n, k: k, transposedA: transposedA, transposedB: transposedB)
+        shareChunks(of: shape) { c in
+            let status = dnnl_sgemm(
+                CChar(UInt8(ascii: transposedA ? "T" : "N")), CChar(UInt8(ascii: transposedB ? "T" : "N")),
+                Int64(c.rows), Int64(c.columns), Int64(k), 1, a + c.aOffset, Int64(shape.lda), b + c.bOffset,
+                Int64(shape.ldb), accumulate ? 1 : 0, out + c.outOffset, Int64(n))
+            precondition(status == dnnl_success, "oneDNN sgemm failed with status \(status.rawValue)")
+        }
+    }
+
+    /// Runs `chunk` on every chunk of `shape`'s output, cut along n (or along m when m > n) into
+    /// chunks that depend on the shape only, each on one OpenMP thread; big products share the
+    /// chunks with the helper thread while `setThreads` asked for more than one.
+    static func shareChunks(of shape: ProductShape, _ chunk: @escaping (ProductChunk) -> Void) {
+        let m = shape.m, n = shape.n
+        guard m > 0 && n > 0 else { return }
+        let alongN = n >= m, side = alongN ? n : m
+        let count = max(1, min(productChunks, side / chunkSpan))
+        let span = ((side + count - 1) / count + 15) / 16 * 16
+        func run(_ i: Int) {
+            let start = i * span, size = min(span, side - start)
+            guard size > 0 else { return }
+            omp_set_num_threads(1)
+            chunk(shape.chunk(start: start, size: size, alongN: alongN))
+        }
+        let shared =
+            count > 1 && m * n * shape.k >= sharedProductSize && productThreads.load(ordering: .relaxed) > 1
+            && productHelper?.run(count: count, callerChunks: count / 2, run) == true
+        if !shared {
+            for i in 0..<count { run(i) }
+        }
     }
 
     /// y[m] (+)= w[m, n] · x[n]  — batch-1 linear layer; big matrices are shared with `split`'s
@@ -99,4 +155,30 @@ enum BLAS {
             CblasRowMajor, CblasNoTrans, Int32(m), Int32(n), 1, w, Int32(n), x, 1,
             accumulate ? 1 : 0, y, 1)
     }
+}
+
+/// A product out[m, n] (+)= op(a)[m, k] · op(b)[k, n] over dense row-major operands: a is [m, k],
+/// or [k, m] when transposed; b is [k, n], or [n, k] when transposed.
+struct ProductShape {
+    let m: Int, n: Int, k: Int
+    let transposedA: Bool, transposedB: Bool
+    var lda: Int { transposedA ? m : k }
+    var ldb: Int { transposedB ? k : n }
+
+    /// The chunk of out's columns (`alongN`) or rows [start, start + size).
+    func chunk(start: Int, size: Int, alongN: Bool) -> ProductChunk {
+        alongN
+            ? ProductChunk(
+                rows: m, columns: size, aOffset: 0, bOffset: transposedB ? start * ldb : start, outOffset: start)
+            : ProductChunk(
+                rows: size, columns: n, aOffset: transposedA ? start : start * lda, bOffset: 0,
+                outOffset: start * n)
+    }
+}
+
+/// A block of a product's output, out[rows, columns] at `outOffset` (leading dimension n), with
+/// where its operands start in a and b (leading dimensions as the whole product's).
+struct ProductChunk {
+    let rows: Int, columns: Int
+    let aOffset: Int, bOffset: Int, outOffset: Int
 }

@@ -56,6 +56,7 @@ public struct ComputePolicy: Sendable, Equatable {
     /// that compute never set it: whoever owns the process calls this once, before anything
     /// computes (each `charrnn` command at its start; `Benchmark`, which measures one policy
     /// after the other on one thread, before each measurement). Until then OpenBLAS uses its
-    /// own default (every core).
+    /// own default (every core) and matrix products one core. It also tells `BLAS` whether
+    /// matrix products (oneDNN) may share a helper thread.
     public func applyToOpenBLAS() { BLAS.setThreads(blasThreads) }
 }

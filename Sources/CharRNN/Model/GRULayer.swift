@@ -25,12 +25,12 @@ enum GRULayer {
 
     /// Forward over T steps: reads a.inputProjection and the initial state h[0];
     /// writes h[1…T], gates and hn.
-    static func forward(_ a: LayerActivations, _ w: RecurrentWeights, split: SplitMatVec?) {
+    static func forward(_ a: LayerActivations, _ w: RecurrentWeights, _ products: MatrixProducts, split: SplitMatVec?) {
         let B = a.batch, H = a.hiddenSize, GH = a.gateSize
         for t in 0..<a.steps {
             let hPrev = a.hidden.pointer + t * B * H  // [B, H]
             let hOut = hPrev + B * H  // [B, H]
-            BLAS.linear(a.hiddenProjection.pointer, hPrev, w.hiddenWeights, m: B, n: GH, k: H, split: split)
+            products.linear(a.hiddenProjection.pointer, hPrev, w.hiddenWeights, m: B, n: GH, k: H, split: split)
             for b in 0..<B {
                 let row = t * B + b
                 cell(
@@ -43,7 +43,7 @@ enum GRULayer {
 
     /// Backward over T steps (t = T−1 … 0): reads dH = a.outputGrad [T·B, H];
     /// writes dXP [T·B, 3H] (gradient of the input projection) and accumulates dW_hh, db_hh.
-    static func backward(_ a: LayerActivations, _ w: RecurrentWeights) {
+    static func backward(_ a: LayerActivations, _ w: RecurrentWeights, _ products: MatrixProducts) {
         let B = a.batch, H = a.hiddenSize, GH = a.gateSize, T = a.steps
         let dXP = a.inputProjectionGrad.pointer, dHP = a.hiddenProjectionGrad.pointer
         let carry = a.hiddenCarry.pointer  // dh flowing to step t−1 [B, H]
@@ -72,11 +72,11 @@ enum GRULayer {
             }
             // dh_{t−1} += dHP_t [B, 3H] · W_hh [3H, H]  (not needed for t = 0: truncated BPTT)
             if t > 0 {
-                BLAS.matmul(carry, dHP + t * B * GH, w.hiddenWeights, m: B, n: H, k: GH, accumulate: true)
+                products.matmul(carry, dHP + t * B * GH, w.hiddenWeights, m: B, n: H, k: GH, accumulate: true)
             }
         }
         // dW_hh [3H, H] += dHPᵀ [3H, T·B] · h_{0…T−1} [T·B, H];  db_hh += Σ_rows dHP
-        BLAS.matmulTransposedA(w.hiddenWeightsGrad, dHP, a.hidden.pointer, m: GH, n: H, k: T * B)
+        products.matmulTransposedA(w.hiddenWeightsGrad, dHP, a.hidden.pointer, m: GH, n: H, k: T * B)
         Kernels.addColumnSums(w.hiddenBiasGrad, dHP, rows: T * B, cols: GH)
     }
 }

@@ -29,11 +29,11 @@ enum LSTMLayer {
 
     /// Forward over T steps: reads a.inputProjection and the initial state h[0], c[0];
     /// writes h[1…T], c[1…T], gates and tanh(c).
-    static func forward(_ a: LayerActivations, _ w: RecurrentWeights, split: SplitMatVec?) {
+    static func forward(_ a: LayerActivations, _ w: RecurrentWeights, _ products: MatrixProducts, split: SplitMatVec?) {
         let B = a.batch, H = a.hiddenSize, GH = a.gateSize
         for t in 0..<a.steps {
             let hPrev = a.hidden.pointer + t * B * H, cPrev = a.cellState.pointer + t * B * H
-            BLAS.linear(a.hiddenProjection.pointer, hPrev, w.hiddenWeights, m: B, n: GH, k: H, split: split)
+            products.linear(a.hiddenProjection.pointer, hPrev, w.hiddenWeights, m: B, n: GH, k: H, split: split)
             for b in 0..<B {
                 let row = t * B + b
                 cell(
@@ -47,7 +47,7 @@ enum LSTMLayer {
 
     /// Backward over T steps: reads dH = a.outputGrad [T·B, H]; writes dXP [T·B, 4H] (the
     /// gradient of both projections) and accumulates dW_hh, db_hh.
-    static func backward(_ a: LayerActivations, _ w: RecurrentWeights) {
+    static func backward(_ a: LayerActivations, _ w: RecurrentWeights, _ products: MatrixProducts) {
         let B = a.batch, H = a.hiddenSize, GH = a.gateSize, T = a.steps
         let dG = a.inputProjectionGrad.pointer
         let hCarry = a.hiddenCarry.pointer, cCarry = a.cellCarry.pointer  // [B, H] each
@@ -72,9 +72,9 @@ enum LSTMLayer {
                 }
             }
             // dh_{t−1} = dG_t [B, 4H] · W_hh [4H, H]
-            if t > 0 { BLAS.matmul(hCarry, dG + t * B * GH, w.hiddenWeights, m: B, n: H, k: GH) }
+            if t > 0 { products.matmul(hCarry, dG + t * B * GH, w.hiddenWeights, m: B, n: H, k: GH) }
         }
-        BLAS.matmulTransposedA(w.hiddenWeightsGrad, dG, a.hidden.pointer, m: GH, n: H, k: T * B)
+        products.matmulTransposedA(w.hiddenWeightsGrad, dG, a.hidden.pointer, m: GH, n: H, k: T * B)
         Kernels.addColumnSums(w.hiddenBiasGrad, dG, rows: T * B, cols: GH)
     }
 }

@@ -2,13 +2,17 @@ import RealModule
 
 /// Linear(H, V) followed by softmax cross-entropy over N = T·B rows.
 enum OutputLayer {
-    /// logits[N, V] = Y[N, H] · W_fcᵀ + b_fc
+    /// logits[N, V] = Y[N, H] · W_fcᵀ + b_fc, by `products` when given (float32 BLAS otherwise).
     static func forward(
         logits: UnsafeMutablePointer<Float>, y: UnsafePointer<Float>,
         weight: UnsafePointer<Float>, bias: UnsafePointer<Float>, rows N: Int, hidden H: Int,
-        vocabulary V: Int
+        vocabulary V: Int, products: MatrixProducts? = nil
     ) {
-        BLAS.linear(logits, y, weight, m: N, n: V, k: H)
+        if let products {
+            products.linear(logits, y, weight, m: N, n: V, k: H)
+        } else {
+            BLAS.linear(logits, y, weight, m: N, n: V, k: H)
+        }
         Kernels.addRowVector(logits, bias, rows: N, cols: V)
     }
 
@@ -44,12 +48,13 @@ enum OutputLayer {
 
     /// From dlogits[N, V]: dW_fc += dlogitsᵀ · Y, db_fc += Σ_rows dlogits, dY[N, H] = dlogits · W_fc.
     static func backward(
-        logitsGrad: UnsafePointer<Float>, y: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+        _ products: MatrixProducts, logitsGrad: UnsafePointer<Float>, y: UnsafePointer<Float>,
+        weight: UnsafePointer<Float>,
         weightGrad: UnsafeMutablePointer<Float>, biasGrad: UnsafeMutablePointer<Float>,
         yGrad: UnsafeMutablePointer<Float>, rows N: Int, hidden H: Int, vocabulary V: Int
     ) {
-        BLAS.matmulTransposedA(weightGrad, logitsGrad, y, m: V, n: H, k: N)
+        products.matmulTransposedA(weightGrad, logitsGrad, y, m: V, n: H, k: N)
         Kernels.addColumnSums(biasGrad, logitsGrad, rows: N, cols: V)
-        BLAS.matmul(yGrad, logitsGrad, weight, m: N, n: H, k: V)
+        products.matmul(yGrad, logitsGrad, weight, m: N, n: H, k: V)
     }
 }

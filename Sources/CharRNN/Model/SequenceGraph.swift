@@ -8,6 +8,9 @@
 ///
 /// At batch 1 under a splitting policy the graph owns a two-core mat-vec helper for the per-step
 /// W_hh products, ended with the graph (see `SplitMatVec`). Scoring a text uses `ChunkScorer`.
+///
+/// Under bf16 (`precision`) every matrix product takes bf16 inputs and sums in float32
+/// (`MatrixProducts`); the weights' bf16 copies are refreshed at the start of each forward.
 public final class SequenceGraph {
     public let model: CharRNNModel
     public let batch: Int  // B
@@ -25,9 +28,14 @@ public final class SequenceGraph {
     let logits: Buffer  // [T·B, V]
     let logitsGrad: Buffer  // [T·B, V]
     let split: SplitMatVec?
+    let products: MatrixProducts
     private var lastForwardDropped = false
 
-    public init(model: CharRNNModel, batch: Int, steps: Int, compute: ComputePolicy, inputTable: Bool? = nil) {
+    /// `precision` other than float32 only where `precision.validate()` passes.
+    public init(
+        model: CharRNNModel, batch: Int, steps: Int, compute: ComputePolicy, inputTable: Bool? = nil,
+        precision: Precision = .float32
+    ) {
         split = batch == 1 ? SplitMatVec.forBatchOne(model.config, compute) : nil
         let c = model.config
         let n = batch * steps, GH = c.cell.gateCount * c.hiddenSize
@@ -38,6 +46,11 @@ public final class SequenceGraph {
             LayerActivations(cell: c.cell, batch: batch, steps: steps, hiddenSize: c.hiddenSize)
         }
         weights = (0..<c.layers).map { model.recurrentWeights(layer: $0) }
+        products = MatrixProducts(
+            precision: precision,
+            weights: weights.flatMap { w in
+                [(w.inputWeights, count: w.gateSize * w.inputSize), (w.hiddenWeights, count: w.gateSize * w.hiddenSize)]
+            } + [(model.parameters.value("fc.weight"), count: c.vocabularySize * c.hiddenSize)])
         usesInputTable = inputTable ?? (c.vocabularySize <= n)
         tokens = .allocate(capacity: n)
         targets = .allocate(capacity: n)
@@ -93,6 +106,7 @@ public final class SequenceGraph {
                 targets[t * B + b] = batchTargets[b * T + t]
             }
         }
+        products.refreshWeights()
         inputProjectionForward()
         let dropping = training && c.dropout > 0
         lastForwardDropped = dropping
@@ -101,12 +115,12 @@ public final class SequenceGraph {
             let a = layers[k], w = weights[k]
             if k > 0 {
                 // xproj [N, GH] = X [N, H] · W_ihᵀ + b_ih
-                BLAS.linear(a.inputProjection.pointer, layerOutput, w.inputWeights, m: N, n: w.gateSize, k: H)
+                products.linear(a.inputProjection.pointer, layerOutput, w.inputWeights, m: N, n: w.gateSize, k: H)
                 Kernels.addRowVector(a.inputProjection.pointer, w.inputBias, rows: N, cols: w.gateSize)
             }
             switch c.cell {
-            case .gru: GRULayer.forward(a, w, split: split)
-            case .lstm: LSTMLayer.forward(a, w, split: split)
+            case .gru: GRULayer.forward(a, w, products, split: split)
+            case .lstm: LSTMLayer.forward(a, w, products, split: split)
             }
             layerOutput = a.outputs
             if dropping {
@@ -118,7 +132,7 @@ public final class SequenceGraph {
         }
         OutputLayer.forward(
             logits: logits.pointer, y: layerOutput, weight: p.value("fc.weight"),
-            bias: p.value("fc.bias"), rows: N, hidden: H, vocabulary: V)
+            bias: p.value("fc.bias"), rows: N, hidden: H, vocabulary: V, products: products)
         return OutputLayer.crossEntropy(
             logits: logits.pointer, targets: targets, rows: N, vocabulary: V,
             logitsGrad: training ? logitsGrad.pointer : nil)
@@ -130,7 +144,7 @@ public final class SequenceGraph {
         let N = batch * steps, H = c.hiddenSize, V = c.vocabularySize
         let top = c.layers - 1
         OutputLayer.backward(
-            logitsGrad: logitsGrad.pointer, y: layerInput(top + 1), weight: p.value("fc.weight"),
+            products, logitsGrad: logitsGrad.pointer, y: layerInput(top + 1), weight: p.value("fc.weight"),
             weightGrad: p.gradient("fc.weight"), biasGrad: p.gradient("fc.bias"),
             yGrad: layers[top].outputGrad.pointer, rows: N, hidden: H, vocabulary: V)
         for k in stride(from: top, through: 0, by: -1) {
@@ -139,15 +153,15 @@ public final class SequenceGraph {
                 Dropout.backward(a.outputGrad.pointer, mask: dropoutMasks[k].pointer, count: N * H)
             }
             switch c.cell {
-            case .gru: GRULayer.backward(a, w)
-            case .lstm: LSTMLayer.backward(a, w)
+            case .gru: GRULayer.backward(a, w, products)
+            case .lstm: LSTMLayer.backward(a, w, products)
             }
             let dXP = a.inputProjectionGrad.pointer  // [N, GH]
             if k > 0 {
                 // dW_ih += dXPᵀ · X;  db_ih += Σ_rows dXP;  dX [N, H] = dXP · W_ih
-                BLAS.matmulTransposedA(w.inputWeightsGrad, dXP, layerInput(k), m: w.gateSize, n: H, k: N)
+                products.matmulTransposedA(w.inputWeightsGrad, dXP, layerInput(k), m: w.gateSize, n: H, k: N)
                 Kernels.addColumnSums(w.inputBiasGrad, dXP, rows: N, cols: w.gateSize)
-                BLAS.matmul(layers[k - 1].outputGrad.pointer, dXP, w.inputWeights, m: N, n: H, k: w.gateSize)
+                products.matmul(layers[k - 1].outputGrad.pointer, dXP, w.inputWeights, m: N, n: H, k: w.gateSize)
             } else {
                 inputProjectionBackward(dXP)
             }
@@ -165,7 +179,7 @@ public final class SequenceGraph {
         let N = batch * steps, E = c.embeddingSize, GH = w.gateSize, V = c.vocabularySize
         let xp = layers[0].inputProjection.pointer, embedding = p.value("embedding.weight")
         if usesInputTable {
-            BLAS.linear(inputTable.pointer, embedding, w.inputWeights, m: V, n: GH, k: E)
+            products.linear(inputTable.pointer, embedding, w.inputWeights, m: V, n: GH, k: E)
             Kernels.addRowVector(inputTable.pointer, w.inputBias, rows: V, cols: GH)
             for i in 0..<N {
                 (xp + i * GH).update(from: inputTable.pointer + Int(tokens[i]) * GH, count: GH)
@@ -174,7 +188,7 @@ public final class SequenceGraph {
             for i in 0..<N {
                 (inputTable.pointer + i * E).update(from: embedding + Int(tokens[i]) * E, count: E)
             }
-            BLAS.linear(xp, inputTable.pointer, w.inputWeights, m: N, n: GH, k: E)
+            products.linear(xp, inputTable.pointer, w.inputWeights, m: N, n: GH, k: E)
             Kernels.addRowVector(xp, w.inputBias, rows: N, cols: GH)
         }
     }
@@ -193,12 +207,12 @@ public final class SequenceGraph {
                 for j in 0..<GH { dst[j] += src[j] }
             }
             Kernels.addColumnSums(w.inputBiasGrad, d, rows: V, cols: GH)
-            BLAS.matmulTransposedA(w.inputWeightsGrad, d, embedding, m: GH, n: E, k: V)
-            BLAS.matmul(dEmbedding, d, w.inputWeights, m: V, n: E, k: GH, accumulate: true)
+            products.matmulTransposedA(w.inputWeightsGrad, d, embedding, m: GH, n: E, k: V)
+            products.matmul(dEmbedding, d, w.inputWeights, m: V, n: E, k: GH, accumulate: true)
         } else {
             Kernels.addColumnSums(w.inputBiasGrad, dXP, rows: N, cols: GH)
-            BLAS.matmulTransposedA(w.inputWeightsGrad, dXP, inputTable.pointer, m: GH, n: E, k: N)
-            BLAS.matmul(d, dXP, w.inputWeights, m: N, n: E, k: GH)
+            products.matmulTransposedA(w.inputWeightsGrad, dXP, inputTable.pointer, m: GH, n: E, k: N)
+            products.matmul(d, dXP, w.inputWeights, m: N, n: E, k: GH)
             for i in 0..<N {
                 let src = d + i * E, dst = dEmbedding + Int(tokens[i]) * E
                 for j in 0..<E { dst[j] += src[j] }

@@ -11,6 +11,8 @@
 /// - per layer, the activations kept for backward: n·(4·G·H + 4·H), plus 2·n·H with dropout;
 /// - layer 0's input table and its gradient, 2·max(V·G·H, n·E); logits and their gradient, 2·n·V;
 /// - the validation graph: the same activations and logits at batch 1 over one evaluation chunk;
+/// - under bf16, in 2-byte values: the weights' copies, at most P, and the products' rounded
+///   operands, at most m·max(G·H, V) + m·max(H, E) for m = max(n, V);
 /// - the corpus: 12 bytes a character (the scalars read, their token ids, the split copies).
 public struct MemoryEstimate: Equatable, Sendable {
     public let bytes: Int
@@ -44,7 +46,10 @@ public struct MemoryEstimate: Equatable, Sendable {
         let floats = try sum(
             product(2, P), moments, product(2, sum(P, moments)),
             graph(batch: settings.batchSize, steps: settings.sequenceLength), graph(batch: 1, steps: validationChunk))
-        bytes = try sum(product(4, floats), product(12, corpusCharacters))
+        let rows = max(try product(settings.batchSize, settings.sequenceLength), V)
+        let halves =
+            settings.precision == .bfloat16 ? try sum(P, product(rows, max(GH, V)), product(rows, max(H, E))) : 0
+        bytes = try sum(product(4, floats), product(2, halves), product(12, corpusCharacters))
     }
 
     /// "0.25 GiB": for the first line of `train`.

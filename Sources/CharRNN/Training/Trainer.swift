@@ -48,7 +48,8 @@ public final class Trainer {
             order: settings.order, batch: settings.batchSize, steps: settings.sequenceLength,
             tokenCount: training.count)
         graph = SequenceGraph(
-            model: model, batch: settings.batchSize, steps: settings.sequenceLength, compute: compute)
+            model: model, batch: settings.batchSize, steps: settings.sequenceLength, compute: compute,
+            precision: settings.precision)
         optimizer = Optimizer(
             kind: settings.optimizer, learningRate: settings.learningRate,
             parameterCount: model.parameters.count)

@@ -15,6 +15,9 @@ public struct TrainingSettings: Equatable, Sendable {
     public var order: BatchOrder = .shuffledWindows
     /// A training-loss line in the metrics file every this many steps.
     public var logEvery = 50
+    /// The matrix products' number format (bf16: bfloat16 inputs, float32 sums; the weights, Adam
+    /// and checkpoints stay float32). Saved with the run: a resumed run keeps it.
+    public var precision: Precision = .float32
 
     public init() {}
 
@@ -53,6 +56,7 @@ public struct TrainingSettings: Equatable, Sendable {
             throw CharRNNError(
                 "validation fraction must be in (0, 1), got \(validationFraction) (or 0: no validation, train on all)")
         }
+        try precision.validate()
     }
 
     /// Settings as checkpoint metadata (strings), and back: resume checks they did not change.
@@ -61,7 +65,7 @@ public struct TrainingSettings: Equatable, Sendable {
             "train.batch_size": "\(batchSize)", "train.seq_length": "\(sequenceLength)",
             "train.lr": "\(learningRate)", "train.optimizer": optimizer.rawValue,
             "train.clip": "\(clip)", "train.val_fraction": "\(validationFraction)",
-            "train.seed": "\(seed)", "train.order": order.rawValue,
+            "train.seed": "\(seed)", "train.order": order.rawValue, "train.precision": precision.rawValue,
         ].merging(learningRateSchedule.metadata) { a, _ in a }
     }
 

@@ -165,6 +165,9 @@ extension TrainingSettings {
         validationFraction = try get("val_fraction") { Double($0) }
         seed = try get("seed") { UInt64($0) }
         order = try get("order") { BatchOrder(rawValue: $0) }
+        if m["train.precision"] != nil {  // runs saved before bf16 training were float32
+            precision = try get("precision") { Precision(rawValue: $0) }
+        }
         learningRateSchedule = try LearningRateSchedule(metadata: m, name: name)
     }
 }
