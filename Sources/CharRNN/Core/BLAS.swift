@@ -61,10 +61,13 @@ enum BLAS {
 
     /// out[m, n] (+)= op(a)[m, k] · op(b)[k, n], where op(a) = a [m, k] or, transposed, a [k, m]ᵀ,
     /// and op(b) = b [k, n] or, transposed, b [n, k]ᵀ. Cut along n (or along m when m > n) into
-    /// chunks that depend on the shape only; each chunk is one single-threaded oneDNN sgemm.
-    private static func gemm(
+    /// chunks that depend on the shape only; each chunk is one single-threaded oneDNN sgemm. The
+    /// chunks are shared with the helper thread when `shareCores` (by default: when `setThreads`
+    /// asked for more than one thread and the product is big).
+    static func gemm(
         _ out: UnsafeMutablePointer<Float>, _ a: UnsafePointer<Float>, transposedA: Bool,
-        _ b: UnsafePointer<Float>, transposedB: Bool, m: Int, n: Int, k: Int, accumulate: Bool
+        _ b: UnsafePointer<Float>, transposedB: Bool, m: Int, n: Int, k: Int, accumulate: Bool,
+        shareCores: Bool? = nil
     ) {
         guard m > 0 && n > 0 else { return }
         let alongN = n >= m, side = alongN ? n : m
@@ -84,9 +87,8 @@ enum BLAS {
                 accumulate ? 1 : 0, out + (alongN ? start : start * n), Int64(n))
             precondition(status == dnnl_success, "oneDNN sgemm failed with status \(status.rawValue)")
         }
-        let shared =
-            count > 1 && m * n * k >= sharedProductSize && productThreads.load(ordering: .relaxed) > 1
-            && productHelper?.run(count: count, callerChunks: count / 2, chunk) == true
+        let share = shareCores ?? (m * n * k >= sharedProductSize && productThreads.load(ordering: .relaxed) > 1)
+        let shared = count > 1 && share && productHelper?.run(count: count, callerChunks: count / 2, chunk) == true
         if !shared {
             for i in 0..<count { chunk(i) }
         }
