@@ -9,10 +9,11 @@ import Synchronization
 ///
 /// Why oneDNN for products: on the training shapes (m = 64 rows against 512×1536 or 512×2048
 /// weights) Debian's oneDNN 2.6 runs 2.4× OpenBLAS 0.3.21's sgemm on AVX-512 CPUs (517 against 217
-/// GFLOPS on two cores, docs/bf16-notes.md). Each product runs on one OpenMP thread, cut into
-/// chunks fixed by its shape; with two threads the chunks are shared with a helper thread
-/// (`CoreHelper`), which, unlike an OpenMP team, never waits for a descheduled thread. So the
-/// result never depends on the thread count or on which thread computed what.
+/// GFLOPS on two cores, docs/bf16-notes.md). Each product is cut into chunks fixed by its shape,
+/// each chunk one oneDNN sgemm; with more than one thread the chunks are shared with a helper
+/// thread (`CoreHelper`), which, unlike an OpenMP team, never waits for a descheduled thread. On
+/// two cores each chunk runs on one thread, so the result does not depend on which thread
+/// computed what; on bigger machines each chunk gets half of the threads as an OpenMP team.
 enum BLAS {
     /// Sets the process-wide thread count for products (OpenBLAS's, and whether products share a
     /// helper thread). Only `ComputePolicy.applyToOpenBLAS` calls it.
@@ -74,10 +75,14 @@ enum BLAS {
         let count = max(1, min(productChunks, side / chunkSpan))
         let span = ((side + count - 1) / count + 15) / 16 * 16
         let lda = transposedA ? m : k, ldb = transposedB ? k : n
+        let threads = productThreads.load(ordering: .relaxed)
+        // Each of the two threads that share the chunks gives each chunk half of the cores: one
+        // on two cores (no OpenMP team at all), more on bigger machines.
+        let threadsPerChunk = Int32(max(1, threads / 2))
         func chunk(_ i: Int) {
             let start = i * span, size = min(span, side - start)
             guard size > 0 else { return }
-            omp_set_num_threads(1)
+            omp_set_num_threads(threadsPerChunk)
             let (rows, columns) = alongN ? (m, size) : (size, n)
             let aStart = alongN ? a : (transposedA ? a + start : a + start * lda)
             let bStart = alongN ? (transposedB ? b + start * ldb : b + start) : b
@@ -87,7 +92,7 @@ enum BLAS {
                 accumulate ? 1 : 0, out + (alongN ? start : start * n), Int64(n))
             precondition(status == dnnl_success, "oneDNN sgemm failed with status \(status.rawValue)")
         }
-        let share = shareCores ?? (m * n * k >= sharedProductSize && productThreads.load(ordering: .relaxed) > 1)
+        let share = shareCores ?? (m * n * k >= sharedProductSize && threads > 1)
         let shared = count > 1 && share && productHelper?.run(count: count, callerChunks: count / 2, chunk) == true
         if !shared {
             for i in 0..<count { chunk(i) }
