@@ -9,10 +9,11 @@ import Synchronization
 ///
 /// Why oneDNN for products: on the training shapes (m = 64 rows against 512×1536 or 512×2048
 /// weights) Debian's oneDNN 2.6 runs 2.4× OpenBLAS 0.3.21's sgemm on AVX-512 CPUs (517 against 217
-/// GFLOPS on two cores, docs/bf16-notes.md). Each product runs on one OpenMP thread, cut into
-/// chunks fixed by its shape; with two threads the chunks are shared with a helper thread
-/// (`CoreHelper`), which, unlike an OpenMP team, never waits for a descheduled thread. So the
-/// result never depends on the thread count or on which thread computed what.
+/// GFLOPS on two cores, docs/bf16-notes.md). Each product is cut into chunks fixed by its shape,
+/// each chunk one oneDNN sgemm; with more than one thread the chunks are shared with a helper
+/// thread (`CoreHelper`), which, unlike an OpenMP team, never waits for a descheduled thread. On
+/// two cores each chunk runs on one thread, so the result does not depend on which thread
+/// computed what; on bigger machines each chunk gets half of the threads as an OpenMP team.
 enum BLAS {
     /// Sets the process-wide thread count for products (OpenBLAS's, and whether products share a
     /// helper thread). Only `ComputePolicy.applyToOpenBLAS` calls it.
@@ -61,13 +62,15 @@ enum BLAS {
     static let sharedProductSize = 1 << 20
 
     /// out[m, n] (+)= op(a)[m, k] · op(b)[k, n], where op(a) = a [m, k] or, transposed, a [k, m]ᵀ,
-    /// and op(b) = b [k, n] or, transposed, b [n, k]ᵀ. Each chunk is one single-threaded oneDNN sgemm.
-    private static func gemm(
+    /// and op(b) = b [k, n] or, transposed, b [n, k]ᵀ. Each chunk is one oneDNN sgemm; `shareCores`
+    /// as in `shareChunks`.
+    static func gemm(
         _ out: UnsafeMutablePointer<Float>, _ a: UnsafePointer<Float>, transposedA: Bool,
-        _ b: UnsafePointer<Float>, transposedB: Bool, m: Int, n: Int, k: Int, accumulate: Bool
+        _ b: UnsafePointer<Float>, transposedB: Bool, m: Int, n: Int, k: Int, accumulate: Bool,
+        shareCores: Bool? = nil
     ) {
         let shape = ProductShape(m: m, n: n, k: k, transposedA: transposedA, transposedB: transposedB)
-        shareChunks(of: shape) { c in
+        shareChunks(of: shape, shareCores: shareCores) { c in
             let status = dnnl_sgemm(
                 CChar(UInt8(ascii: transposedA ? "T" : "N")), CChar(UInt8(ascii: transposedB ? "T" : "N")),
                 Int64(c.rows), Int64(c.columns), Int64(k), 1, a + c.aOffset, Int64(shape.lda), b + c.bOffset,
@@ -77,23 +80,29 @@ enum BLAS {
     }
 
     /// Runs `chunk` on every chunk of `shape`'s output, cut along n (or along m when m > n) into
-    /// chunks that depend on the shape only, each on one OpenMP thread; big products share the
-    /// chunks with the helper thread while `setThreads` asked for more than one.
-    static func shareChunks(of shape: ProductShape, _ chunk: @escaping (ProductChunk) -> Void) {
+    /// chunks that depend on the shape only. The chunks are shared with the helper thread when
+    /// `shareCores` (by default: when `setThreads` asked for more than one thread and the product
+    /// is big).
+    static func shareChunks(
+        of shape: ProductShape, shareCores: Bool? = nil, _ chunk: @escaping (ProductChunk) -> Void
+    ) {
         let m = shape.m, n = shape.n
         guard m > 0 && n > 0 else { return }
         let alongN = n >= m, side = alongN ? n : m
         let count = max(1, min(productChunks, side / chunkSpan))
         let span = ((side + count - 1) / count + 15) / 16 * 16
+        let threads = productThreads.load(ordering: .relaxed)
+        // Each of the two threads that share the chunks gives a chunk half of the cores: one on two
+        // cores (no OpenMP team at all), more on bigger machines.
+        let threadsPerChunk = Int32(max(1, threads / 2))
         func run(_ i: Int) {
             let start = i * span, size = min(span, side - start)
             guard size > 0 else { return }
-            omp_set_num_threads(1)
+            omp_set_num_threads(threadsPerChunk)
             chunk(shape.chunk(start: start, size: size, alongN: alongN))
         }
-        let shared =
-            count > 1 && m * n * shape.k >= sharedProductSize && productThreads.load(ordering: .relaxed) > 1
-            && productHelper?.run(count: count, callerChunks: count / 2, run) == true
+        let share = shareCores ?? (m * n * shape.k >= sharedProductSize && threads > 1)
+        let shared = count > 1 && share && productHelper?.run(count: count, callerChunks: count / 2, run) == true
         if !shared {
             for i in 0..<count { run(i) }
         }

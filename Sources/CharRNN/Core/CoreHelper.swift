@@ -50,12 +50,13 @@ final class CoreHelper: @unchecked Sendable {
     var threadID: Int32 { shared.threadID.load(ordering: .acquiring) }
 
     /// Runs `chunk(i)` for every i in 0..<count on this thread and the helper, each walking its
-    /// share upwards or, when `descending`, downwards; returns when all are done. False, having
-    /// run nothing, when another thread's job holds the helper.
-    func run(count: Int, callerChunks: Int, descending: Bool = false, _ chunk: @escaping (Int) -> Void) -> Bool {
+    /// share upwards or, when `alternating`, in the direction opposite to the last job's (so the
+    /// data a core touched last, still in its cache, comes first); returns when all are done.
+    /// False, having run nothing, when another thread's job holds the helper.
+    func run(count: Int, callerChunks: Int, alternating: Bool = false, _ chunk: @escaping (Int) -> Void) -> Bool {
         precondition(count >= 1 && count <= Self.maxChunks && (0...count).contains(callerChunks))
         let done: Void? = shared.inUse.withLockIfAvailable { _ in
-            shared.share(Job(chunk: chunk, callerChunks: callerChunks, descending: descending), count: count)
+            shared.share(Job(chunk: chunk, callerChunks: callerChunks, alternating: alternating), count: count)
         }
         return done != nil
     }
@@ -63,7 +64,8 @@ final class CoreHelper: @unchecked Sendable {
     fileprivate struct Job {
         var chunk: (Int) -> Void
         var callerChunks: Int  // chunks 0..<callerChunks are the caller's share, the rest the helper's
-        var descending: Bool
+        var alternating: Bool
+        var descending = false  // set by `share`
     }
 }
 
@@ -106,6 +108,7 @@ private final class Shared: @unchecked Sendable {
     func share(_ newJob: CoreHelper.Job, count: Int) {
         generation = (generation + 1) & 0xFFFF_FFFF
         job = newJob
+        job!.descending = newJob.alternating && generation & 1 == 1
         chunksDone.store(0, ordering: .relaxed)
         let callerChunks = newJob.callerChunks
         callerCursor.store(generation << 16 | callerChunks << 8, ordering: .sequentiallyConsistent)
