@@ -84,7 +84,7 @@ enum BLAS {
     /// `shareCores` (by default: when `setThreads` asked for more than one thread and the product
     /// is big).
     static func shareChunks(
-        of shape: ProductShape, shareCores: Bool? = nil, _ chunk: @escaping (ProductChunk) -> Void
+        of shape: ProductShape, shareCores: Bool? = nil, _ chunk: (ProductChunk) -> Void
     ) {
         let m = shape.m, n = shape.n
         guard m > 0 && n > 0 else { return }

@@ -53,10 +53,14 @@ final class CoreHelper: @unchecked Sendable {
     /// share upwards or, when `alternating`, in the direction opposite to the last job's (so the
     /// data a core touched last, still in its cache, comes first); returns when all are done.
     /// False, having run nothing, when another thread's job holds the helper.
-    func run(count: Int, callerChunks: Int, alternating: Bool = false, _ chunk: @escaping (Int) -> Void) -> Bool {
+    /// `chunk` does not escape (no allocation per job): the helper drops its reference to it
+    /// before it counts its last chunk done, and `share` drops the job's before it returns.
+    func run(count: Int, callerChunks: Int, alternating: Bool = false, _ chunk: (Int) -> Void) -> Bool {
         precondition(count >= 1 && count <= Self.maxChunks && (0...count).contains(callerChunks))
         let done: Void? = shared.inUse.withLockIfAvailable { _ in
-            shared.share(Job(chunk: chunk, callerChunks: callerChunks, alternating: alternating), count: count)
+            withoutActuallyEscaping(chunk) { chunk in
+                shared.share(Job(chunk: chunk, callerChunks: callerChunks, alternating: alternating), count: count)
+            }
         }
         return done != nil
     }
@@ -140,9 +144,11 @@ private final class Shared: @unchecked Sendable {
                 seen = original
                 continue
             }
-            let j = job!  // stable until this chunk is counted done
-            let first = callersShare ? 0 : j.callerChunks, size = (seen >> 8) & 0xFF, claimed = seen & 0xFF
-            j.chunk(first + (j.descending ? size - 1 - claimed : claimed))
+            do {  // `j` (and its reference to the closure) ends before the chunk is counted done
+                let j = job!  // stable until this chunk is counted done
+                let first = callersShare ? 0 : j.callerChunks, size = (seen >> 8) & 0xFF, claimed = seen & 0xFF
+                j.chunk(first + (j.descending ? size - 1 - claimed : claimed))
+            }
             chunksDone.add(1, ordering: .releasing)
             return true
         }

@@ -65,7 +65,7 @@ final class SplitMatVec {
     /// Runs `rows(first, count)` over `m` rows cut into `chunks` chunks (multiples of 16 rows), the
     /// first half the caller's, each half walked opposite to the last job's direction. False, having
     /// run nothing, when the helper is busy.
-    private func share(rows m: Int, _ rows: @escaping (_ first: Int, _ count: Int) -> Void) -> Bool {
+    private func share(rows m: Int, _ rows: (_ first: Int, _ count: Int) -> Void) -> Bool {
         let chunkRows = ((m + Self.chunks - 1) / Self.chunks + 15) / 16 * 16
         let count = (m + chunkRows - 1) / chunkRows
         return helper.run(count: count, callerChunks: (count + 1) / 2, alternating: true) { chunk in
