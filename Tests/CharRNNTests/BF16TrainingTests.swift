@@ -10,31 +10,10 @@ struct BF16TrainingTests {
     /// differences): bf16's backward must be the model's gradient within its rounding, about 1%
     /// (measured: at most 0.3 of this bound; float32's own check is 2e-4 + 0.2%).
     func check(_ model: CharRNNModel, inputTable: Bool? = nil) {
-        let V = model.config.vocabularySize, B = 3, T = 5
         let bf16 = SequenceGraph(
-            model: model, batch: B, steps: T, compute: .training, inputTable: inputTable, precision: .bfloat16)
-        let f32 = SequenceGraph(model: model, batch: B, steps: T, compute: .training, inputTable: inputTable)
-        let x = randomTokens(B * T, vocabulary: V, seed: 11), y = randomTokens(B * T, vocabulary: V, seed: 12)
-        let p = model.parameters
-        p.zeroGradients()
-        _ = meanLoss(bf16, x, y, training: true)
-        bf16.backward()
-        var rng = RandomGenerator(seed: 5)
-        for entry in p.entries {
-            let direction = (0..<entry.count).map { _ in rng.nextNormal() }
-            let analytic = zip(p.gradientArray(entry.name), direction).reduce(0.0) { $0 + Double($1.0 * $1.1) }
-            let original = p.array(entry.name)
-            let eps: Float = 1e-2
-            p.set(entry.name, zip(original, direction).map { $0 + eps * $1 })
-            let plus = meanLoss(f32, x, y, training: true)
-            p.set(entry.name, zip(original, direction).map { $0 - eps * $1 })
-            let minus = meanLoss(f32, x, y, training: true)
-            p.set(entry.name, original)
-            let numeric = (plus - minus) / Double(2 * eps)
-            #expect(
-                abs(numeric - analytic) <= 1e-3 + 1e-2 * abs(numeric),
-                "\(model.config.cell) \(entry.name): numeric \(numeric) vs bf16 analytic \(analytic)")
-        }
+            model: model, batch: 3, steps: 5, compute: .training, inputTable: inputTable, precision: .bfloat16)
+        let f32 = SequenceGraph(model: model, batch: 3, steps: 5, compute: .training, inputTable: inputTable)
+        GradientTests.check(model, analytic: bf16, numeric: f32) { numeric, _ in 1e-3 + 1e-2 * abs(numeric) }
     }
 
     @Test("bf16 gradients match float32 finite differences within 1% (GRU, LSTM, both input paths, dropout)")
