@@ -1,4 +1,5 @@
 import CDNNL
+import CMatVec
 import Synchronization
 
 #if canImport(Glibc)
@@ -34,15 +35,9 @@ enum BF16Products {
     }
 
     /// out[i] = x[i] rounded to bfloat16 (nearest, ties to even; overflow to infinity; NaN stays a
-    /// quiet NaN), as bit patterns: the same rounding as `BF16Matrix`, in a loop the compiler
-    /// vectorises.
+    /// quiet NaN), as bit patterns: the same rounding as `BF16Matrix` (`CMatVec`, 16 at a time).
     static func round(_ out: UnsafeMutablePointer<UInt16>, _ x: UnsafePointer<Float>, count: Int) {
-        for i in 0..<count {
-            let bits = x[i].bitPattern
-            let rounded = bits &+ 0x7FFF &+ ((bits >> 16) & 1)
-            let isNaN = bits & 0x7FFF_FFFF > 0x7F80_0000
-            out[i] = UInt16(truncatingIfNeeded: (isNaN ? bits | 0x0040_0000 : rounded) >> 16)
-        }
+        charrnn_to_bf16_array(out, x, count)
     }
 
     private struct Key: Hashable {
