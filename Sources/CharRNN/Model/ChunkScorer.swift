@@ -5,8 +5,8 @@
 /// - an upper layer's input projection is one matrix product over the chunk, [n, H] · W_ihᵀ;
 /// - only the recurrent W_hh · h is per step (on two cores under a splitting policy);
 /// - the output layer is one matrix product over the chunk, [n, H] · W_fcᵀ.
-/// Under bfloat16 (the model's `precision`) the per-step W_hh · h is the bfloat16 mat-vec, where
-/// the time goes; the chunk-wide products (upper W_ih, output layer) stay float32 OpenBLAS gemms.
+/// Under bfloat16 (the model's `precision`) the per-step W_hh · h is the bfloat16 mat-vec, and the
+/// chunk-wide products (upper W_ih, output layer) are oneDNN's bfloat16 products (`MatrixProducts`).
 ///
 /// The state is a `StreamingState` of the `StreamingModel` the scorer runs on, so it can be copied
 /// out after any chunk (`StreamingState.copy(from:)`), set back before one, or handed to a
@@ -24,6 +24,8 @@ public final class ChunkScorer {
     private let inputProjection: Buffer  // [maxChunk, GH]: an upper layer's W_ih · x + b_ih
     private let layerOutputs: [Buffer]  // two [maxChunk, H]: layer k's outputs, layer k−1's
     private let logitsBuffer: Buffer  // [maxChunk, V]
+    /// The chunk-wide products (upper W_ih, fc) in the model's precision.
+    private let products: MatrixProducts
 
     public init(_ model: StreamingModel, maxChunk: Int) {
         precondition(maxChunk >= 1, "maxChunk must be at least 1, got \(maxChunk)")
@@ -33,6 +35,10 @@ public final class ChunkScorer {
         inputProjection = Buffer(c.layers > 1 ? maxChunk * c.cell.gateCount * c.hiddenSize : 0)
         layerOutputs = (0..<min(c.layers, 2)).map { _ in Buffer(maxChunk * c.hiddenSize) }
         logitsBuffer = Buffer(maxChunk * c.vocabularySize)
+        let upper = model.weights.dropFirst().map { ($0.inputWeights, count: $0.gateSize * $0.inputSize) }
+        let output = (model.parameters.value("fc.weight"), count: c.vocabularySize * c.hiddenSize)
+        products = MatrixProducts(precision: model.precision, weights: upper + [output])
+        products.refreshWeights()  // the streaming model's weights never change
     }
 
     /// Runs `tokens` (1…maxChunk, each in the vocabulary) from `state` and advances it. Returns
@@ -49,7 +55,7 @@ public final class ChunkScorer {
             let x: (Int) -> UnsafePointer<Float>
             if let below {
                 // xproj [n, GH] = X [n, H] · W_ihᵀ + b_ih
-                BLAS.linear(inputProjection.pointer, below, w.inputWeights, m: n, n: w.gateSize, k: H)
+                products.linear(inputProjection.pointer, below, w.inputWeights, m: n, n: w.gateSize, k: H)
                 Kernels.addRowVector(inputProjection.pointer, w.inputBias, rows: n, cols: w.gateSize)
                 x = { [p = inputProjection.pointer] t in UnsafePointer(p + t * w.gateSize) }
             } else {
@@ -61,7 +67,7 @@ public final class ChunkScorer {
         let p = model.parameters
         OutputLayer.forward(
             logits: logitsBuffer.pointer, y: below!, weight: p.value("fc.weight"), bias: p.value("fc.bias"),
-            rows: n, hidden: H, vocabulary: V)
+            rows: n, hidden: H, vocabulary: V, products: products)
         state.logitsBuffer.pointer.update(from: logitsBuffer.pointer + (n - 1) * V, count: V)
         state.stepped = true
         return UnsafePointer(logitsBuffer.pointer)
