@@ -2,28 +2,29 @@
     import Glibc
 #endif
 
-/// Who owns the cores, as a value the objects that compute are given. With two cores, BLAS
-/// threads and a thread of ours compete, so a computation picks one use:
-/// - `.training`: OpenBLAS gets every core for its big matrix products;
-/// - `.streaming()`: OpenBLAS stays on one thread and the large batch-1 mat-vecs of generation,
-///   the terminal UI and evaluation are split across two cores by a helper thread that the
-///   model owns (`SplitMatVec`).
+/// Who owns the cores, as a value the objects that compute are given. With two cores, helper
+/// threads would compete, so a computation picks one use:
+/// - `.training`: matrix products (oneDNN, shared with `BLAS`'s helper thread) get every core;
+/// - `.streaming()`: products stay on the calling thread and the large batch-1 mat-vecs of
+///   generation, the terminal UI and evaluation are split across two cores by a helper thread
+///   that the model owns (`SplitMatVec`).
 ///
-/// The policy also carries the precision of the batch-1 products (`Precision`: float32 unless the
-/// user asks for bfloat16), so every model made under it computes in the same format.
+/// The policy also carries the precision of the products (`Precision`: float32 unless the user
+/// asks for bfloat16), so every model made under it computes in the same format. A `Trainer`
+/// takes its precision from its `TrainingSettings` instead, which are saved with the run.
 ///
 /// The front end decides (for example from the environment) and applies the OpenBLAS part once
 /// for the process (`applyToOpenBLAS`); the engine never reads the environment. `StreamingModel`
 /// and a batch-1 `SequenceGraph` take a policy when created and own the helper thread it asks
 /// for; `GenerationSession`, `Evaluation`, `Trainer` and `Benchmark` pass theirs down.
 public struct ComputePolicy: Sendable, Equatable {
-    /// Threads OpenBLAS may use for one call.
+    /// Threads a matrix product (and OpenBLAS) may use.
     public let blasThreads: Int
     /// Whether big batch-1 mat-vecs are split across two cores. Only when it can help: OpenBLAS
     /// on one thread and at least two cores.
     public let splitsMatVecs: Bool
-    /// The format of the batch-1 mat-vecs of `StreamingModel` (generation, play, units) and of
-    /// `ChunkScorer`'s recurrent products (eval, read). Training computes in float32 whatever it says.
+    /// The format of the products of `StreamingModel` (generation, play, units), `ChunkScorer`
+    /// (eval, read) and `Benchmark.training`.
     public let precision: Precision
 
     /// `splitMatVecs` asks for the two-core mat-vec; it is granted only with one BLAS thread
@@ -36,10 +37,10 @@ public struct ComputePolicy: Sendable, Equatable {
         self.precision = precision
     }
 
-    /// Training: OpenBLAS on every core, no split.
+    /// Training: products on every core, no split.
     public static var training: ComputePolicy { ComputePolicy(blasThreads: cores, splitMatVecs: false) }
 
-    /// Batch-1 streaming: OpenBLAS on one thread, big mat-vecs on two cores unless `split` is false.
+    /// Batch-1 streaming: products on one thread, big mat-vecs on two cores unless `split` is false.
     public static func streaming(split: Bool = true, precision: Precision = .float32) -> ComputePolicy {
         ComputePolicy(blasThreads: 1, splitMatVecs: split, precision: precision)
     }
