@@ -1,14 +1,20 @@
 import Foundation
 import Testing
 
-/// `charrnn bench --precision`: bfloat16 streaming beside float32, and where it is refused.
+/// `charrnn bench --precision`: bfloat16 training, streaming and scoring beside float32.
 @Suite("charrnn bench --precision")
 struct BenchPrecisionTests {
     let tiny = ["bench", "--embedding", "4", "--hidden", "8", "--vocab", "5", "--seconds", "0.01", "--json"]
 
-    @Test("bf16 streaming reports both precisions' medians, or says in one line that the CPU cannot")
-    func bothPrecisions() throws {
-        let run = try charrnn(tiny + ["--stream-only", "--precision", "bf16"])
+    @Test(
+        "bf16 reports both precisions' medians, or says in one line that the CPU cannot",
+        arguments: [
+            ("--stream-only", ["stream_us_per_char", "stream_f32_us_per_char"]),
+            ("--train-only", ["train_chars_per_s", "train_f32_chars_per_s"]),
+        ])
+    func bothPrecisions(only: String, keys: [String]) throws {
+        let shape = ["--batch-size", "4", "--seq-length", "8"]
+        let run = try charrnn(tiny + shape + [only, "--precision", "bf16"])
         let cpuHasIt = try String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8).contains("avx512_bf16")
         guard cpuHasIt else {
             expectOneLineFailure(run, mentioning: "--precision bf16 needs a CPU with AVX-512 BF16 instructions")
@@ -18,8 +24,8 @@ struct BenchPrecisionTests {
         let line = try #require(
             try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any], "\(run.stdout)")
         #expect(line["precision"] as? String == "bf16")
-        for key in ["stream_us_per_char", "stream_f32_us_per_char"] {
-            let value = try #require(line[key] as? Double, "\(key) in \(run.stdout)")
+        for key in keys {
+            let value = try #require((line[key] as? NSNumber)?.doubleValue, "\(key) in \(run.stdout)")
             #expect(value > 0 && value.isFinite, "\(key)")
         }
     }

@@ -2,7 +2,7 @@ import CharRNN
 import Foundation
 import Testing
 
-/// `charrnn train --precision bf16` and `bench --train-only --precision bf16`.
+/// `charrnn train --precision bf16`.
 @Suite("charrnn train --precision")
 struct TrainPrecisionTests {
     static let cpuHasBF16 = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?.contains("avx512_bf16")
@@ -40,25 +40,5 @@ struct TrainPrecisionTests {
         #expect(try SafetensorsFile.read(path: folder + "/m.state").metadata["train.precision"] == "f32")
         let bad = try charrnn(["train", "--corpus", corpus, "--out", out, "--force", "--precision", "f16"])
         #expect(bad.status != 0 && bad.stderr.contains("f16") && !bad.stderr.contains("Fatal error"), "\(bad.stderr)")
-    }
-
-    @Test("bench --train-only --precision bf16 reports bf16 and f32 training rates")
-    func bench() throws {
-        let run = try charrnn([
-            "bench", "--embedding", "4", "--hidden", "8", "--vocab", "5", "--batch-size", "4", "--seq-length", "8",
-            "--seconds", "0.01", "--json", "--train-only", "--precision", "bf16",
-        ])
-        guard Self.cpuHasBF16 else {
-            expectOneLineFailure(run, mentioning: "--precision bf16 needs a CPU with AVX-512 BF16 instructions")
-            return
-        }
-        #expect(run.status == 0, "\(run.stderr)")
-        let line = try #require(
-            try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any], "\(run.stdout)")
-        #expect(line["precision"] as? String == "bf16")
-        for key in ["train_chars_per_s", "train_f32_chars_per_s"] {
-            let value = try #require(line[key] as? Int, "\(key) in \(run.stdout)")
-            #expect(value > 0, "\(key)")
-        }
     }
 }
