@@ -18,7 +18,9 @@ final class SplitMatVec {
     static func isWorthSplitting(rows: Int, columns: Int) -> Bool {
         rows * columns >= 256 * 1024 && rows >= 64
     }
-    static let chunks = 16
+    /// Chunks a matrix is cut into: 8 rather than 16 saved a few claims a step (GRU 1×512 bf16
+    /// streaming 9.7 against 10.1 µs/char, alternating runs; float32 unchanged).
+    static let chunks = 8
 
     /// A helper for batch-1 runs of a model under `compute`: nil unless the policy splits and one
     /// of the model's mat-vecs (W_hh and W_ih [GH, H], fc [V, H]) is worth sharing.
